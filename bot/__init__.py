@@ -1,0 +1,1 @@
+"""The helpline assistant's own services: content store, opening hours, NLU rules."""

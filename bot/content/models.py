@@ -1,0 +1,98 @@
+"""Tables of the reviewed content store: sources, topics, entries, body sites and imports."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+
+from bot.models import Base
+
+RECURRENCE_TYPES = ("local", "regional", "secondary")
+TREATMENTS = ("surgery", "radiotherapy", "chemotherapy", "hormone_therapy", "targeted_therapy")
+REVIEW_STATUSES = ("approved", "draft")
+
+
+def _in(column: str, values: tuple) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Source(Base):
+    """A source document the content restates; every entry names one."""
+
+    __tablename__ = "content_sources"
+
+    document = Column(String(200), primary_key=True)
+    title = Column(Text, nullable=False)
+    reviewed = Column(String(100), nullable=True)
+
+
+class Topic(Base):
+    __tablename__ = "content_topics"
+
+    name = Column(String(50), primary_key=True)
+    title = Column(Text, nullable=False)
+
+
+class Entry(Base):
+    """One reviewed answer: the only text the assistant may give on a medical question."""
+
+    __tablename__ = "content_entries"
+    __table_args__ = (
+        CheckConstraint(
+            f"recurrence_type IS NULL OR {_in('recurrence_type', RECURRENCE_TYPES)}",
+            name="recurrence_type",
+        ),
+        CheckConstraint(f"treatment IS NULL OR {_in('treatment', TREATMENTS)}", name="treatment"),
+        CheckConstraint(_in("review_status", REVIEW_STATUSES), name="review_status"),
+        CheckConstraint("next_review_due >= last_reviewed", name="review_dates"),
+        CheckConstraint("length(sms_answer) <= 300", name="sms_length"),
+    )
+
+    id = Column(String(100), primary_key=True)
+    topic = Column(String(50), ForeignKey("content_topics.name"), nullable=False, index=True)
+    recurrence_type = Column(String(20), nullable=True)
+    treatment = Column(String(30), nullable=True)
+    web_answer = Column(Text, nullable=False)
+    sms_answer = Column(String(300), nullable=False)
+    source_document = Column(String(200), ForeignKey("content_sources.document"), nullable=False)
+    source_section = Column(Text, nullable=False)
+    last_reviewed = Column(Date, nullable=False)
+    next_review_due = Column(Date, nullable=False)
+    review_status = Column(String(20), nullable=False)
+    source_file = Column(String(200), nullable=False)
+
+
+class BodySite(Base):
+    """Which recurrence type the sources tie a place in the body to."""
+
+    __tablename__ = "content_body_sites"
+    __table_args__ = (
+        CheckConstraint(_in("recurrence_type", RECURRENCE_TYPES), name="recurrence_type"),
+    )
+
+    site = Column(String(50), primary_key=True)
+    recurrence_type = Column(String(20), nullable=False)
+    source_document = Column(String(200), ForeignKey("content_sources.document"), nullable=False)
+    source_section = Column(Text, nullable=False)
+
+
+class ContentImport(Base):
+    """One successful import, so operators can see what is being served and since when."""
+
+    __tablename__ = "content_imports"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    imported_at = Column(DateTime(timezone=True), nullable=False)
+    checksum = Column(String(64), nullable=False)
+    entries = Column(Integer, nullable=False)
+    added = Column(Integer, nullable=False)
+    updated = Column(Integer, nullable=False)
+    removed = Column(Integer, nullable=False)

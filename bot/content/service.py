@@ -1,0 +1,171 @@
+"""Picks the reviewed entry that answers an intent, from an in-memory snapshot of the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from bot.content.models import BodySite, ContentImport, Entry, Topic
+
+INTENT_PREFIX = "ask_"
+
+
+def topic_for_intent(intent: Optional[str]) -> Optional[str]:
+    """`ask_treatment` -> `treatment`; other intents have no content topic."""
+    if intent and intent.startswith(INTENT_PREFIX):
+        return intent[len(INTENT_PREFIX) :]
+    return None
+
+
+@dataclass(frozen=True)
+class ContentEntry:
+    id: str
+    topic: str
+    recurrence_type: Optional[str]
+    treatment: Optional[str]
+    web_answer: str
+    sms_answer: str
+    source_document: str
+    source_section: str
+    last_reviewed: dt.date
+    next_review_due: dt.date
+
+    def overdue(self, today: dt.date) -> bool:
+        return today > self.next_review_due
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The entry chosen for a question, or why none may be given."""
+
+    entry: Optional[ContentEntry]
+    recurrence_type: Optional[str]
+    overdue: bool = False
+    withheld: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    import_id: Optional[int]
+    entries: tuple[ContentEntry, ...]
+    body_sites: dict[str, str]
+    topic_titles: dict[str, str]
+
+
+class ContentService:
+    """Read side of the content store; reloads only after a new import."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker,
+        *,
+        withhold_overdue: bool = False,
+        cache_seconds: float = 30.0,
+        today: Callable[[], dt.date] = dt.date.today,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
+        self._session_factory = session_factory
+        self._withhold_overdue = withhold_overdue
+        self._cache_seconds = cache_seconds
+        self._today = today
+        self._monotonic = monotonic
+        self._snapshot: Optional[Snapshot] = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        """The current content; checks for a newer import at most every `cache_seconds`."""
+        with self._lock:
+            now = self._monotonic()
+            if self._snapshot is not None and now - self._checked_at < self._cache_seconds:
+                return self._snapshot
+            with self._session_factory() as session:
+                latest = session.execute(select(func.max(ContentImport.id))).scalar()
+                if self._snapshot is None or latest != self._snapshot.import_id:
+                    self._snapshot = self._load(session, latest)
+            self._checked_at = now
+            return self._snapshot
+
+    @staticmethod
+    def _load(session, import_id: Optional[int]) -> Snapshot:
+        rows = session.execute(
+            select(Entry).where(Entry.review_status == "approved").order_by(Entry.id)
+        ).scalars()
+        entries = tuple(
+            ContentEntry(
+                id=r.id,
+                topic=r.topic,
+                recurrence_type=r.recurrence_type,
+                treatment=r.treatment,
+                web_answer=r.web_answer,
+                sms_answer=r.sms_answer,
+                source_document=r.source_document,
+                source_section=r.source_section,
+                last_reviewed=r.last_reviewed,
+                next_review_due=r.next_review_due,
+            )
+            for r in rows
+        )
+        sites = {s.site: s.recurrence_type for s in session.execute(select(BodySite)).scalars()}
+        titles = {t.name: t.title for t in session.execute(select(Topic)).scalars()}
+        return Snapshot(import_id, entries, sites, titles)
+
+    def topic_titles(self) -> dict[str, str]:
+        return dict(self.snapshot().topic_titles)
+
+    def recurrence_type_for_site(self, body_site: Optional[str]) -> Optional[str]:
+        if not body_site:
+            return None
+        return self.snapshot().body_sites.get(body_site)
+
+    def answer(
+        self,
+        topic: str,
+        *,
+        recurrence_type: Optional[str] = None,
+        treatment: Optional[str] = None,
+        body_site: Optional[str] = None,
+    ) -> Answer:
+        """The most specific approved entry for `topic` that does not contradict the qualifiers.
+
+        A recurrence type outweighs a treatment, because the type changes what the
+        sources say about every topic. A body site stands in for the type it is tied to.
+        """
+        snapshot = self.snapshot()
+        if recurrence_type is None and body_site:
+            recurrence_type = snapshot.body_sites.get(body_site)
+        best: Optional[ContentEntry] = None
+        best_score = -1
+        for entry in snapshot.entries:
+            if entry.topic != topic:
+                continue
+            if entry.recurrence_type not in (None, recurrence_type):
+                continue
+            if entry.treatment not in (None, treatment):
+                continue
+            score = (2 if entry.recurrence_type else 0) + (1 if entry.treatment else 0)
+            if score > best_score:
+                best, best_score = entry, score
+        if best is None:
+            return Answer(None, recurrence_type)
+        overdue = best.overdue(self._today())
+        if overdue and self._withhold_overdue:
+            return Answer(best, recurrence_type, overdue=True, withheld=True)
+        return Answer(best, recurrence_type, overdue=overdue)
+
+
+
+def overdue_for_review(session_factory: sessionmaker, today: dt.date) -> list[Entry]:
+    """Every stored entry, approved or draft, whose review date has passed; most overdue first."""
+    with session_factory() as session:
+        return list(
+            session.execute(
+                select(Entry).where(Entry.next_review_due < today).order_by(Entry.next_review_due, Entry.id)
+            ).scalars()
+        )

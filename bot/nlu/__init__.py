@@ -1,0 +1,1 @@
+"""The project's spaCy pipeline and the Rasa components that use it."""
