@@ -87,7 +87,10 @@ class OpeningHours:
             where = f"closures[{index}]"
             day = item.get("date")
             if isinstance(day, str):
-                day = dt.date.fromisoformat(day)
+                try:
+                    day = dt.date.fromisoformat(day)
+                except ValueError:
+                    pass
             if not isinstance(day, dt.date):
                 raise HoursConfigError(f"{where}.date: {day!r} is not a date like 2026-12-24")
             start = _time(item["from"], f"{where}.from") if item.get("from") else None

@@ -1,0 +1,58 @@
+"""Actions run against a real imported SQLite store, with the clock set by each test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk import Tracker
+
+from actions import services as service_registry
+from actions.services import Services
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY_10AM = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
+SATURDAY_2PM = dt.datetime(2026, 11, 21, 14, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def clock():
+    return {"now": MONDAY_10AM}
+
+
+@pytest.fixture(autouse=True)
+def services(monkeypatch, content_service, hours, clock):
+    built = Services(content=content_service, hours=hours, now=lambda: clock["now"])
+    monkeypatch.setattr(service_registry, "get_services", lambda: built)
+    return built
+
+
+def make_tracker(
+    intent: str,
+    entities: Optional[list[dict[str, Any]]] = None,
+    slots: Optional[dict[str, Any]] = None,
+    ranking: Optional[list[dict[str, Any]]] = None,
+    text: str = "",
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entities or [],
+        "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
+    }
+    return Tracker(
+        sender_id="test-user",
+        slots=slots or {},
+        latest_message=latest,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def entity(name: str, value: str) -> dict[str, Any]:
+    return {"entity": name, "value": value}

@@ -1,0 +1,66 @@
+"""action_answer_from_content: the right entry, its review line, and follow-ups."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ActionAnswerFromContent
+from tests.actions.conftest import entity, make_tracker
+
+
+def run(tracker):
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerFromContent().run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+def test_secondary_symptoms_answer_with_review_line():
+    messages, events = run(make_tracker("ask_symptoms", [entity("recurrence_type", "secondary")]))
+    assert [m["response"] for m in messages] == ["utter_content_answer"]
+    message = messages[0]
+    for site in ("bones", "lungs", "liver", "brain"):
+        assert site in message["answer"]
+    assert message["last_reviewed"] == "November 2026"  # relies on source 001, checked 2026-11-21
+    assert SlotSet("last_content_id", "symptoms-secondary") in events
+    assert SlotSet("failed_turns", 0.0) in events
+
+
+def test_secondary_and_local_treatment_differ():
+    secondary, _ = run(make_tracker("ask_treatment", [entity("recurrence_type", "secondary")]))
+    local, _ = run(make_tracker("ask_treatment", [entity("recurrence_type", "local")]))
+    assert secondary[0]["answer"] != local[0]["answer"]
+    assert "cannot be cured" in secondary[0]["answer"]
+    assert secondary[0]["last_reviewed"] == "May 2019"  # source 000's own review
+
+
+def test_follow_up_uses_the_type_already_in_the_conversation():
+    _, events = run(make_tracker("ask_treatment", slots={"recurrence_type": "secondary"}))
+    assert SlotSet("last_content_id", "treatment-secondary") in events
+    assert not any(e.get("name") == "recurrence_type" for e in events)
+
+
+def test_body_site_sets_the_type_for_later_follow_ups():
+    _, events = run(make_tracker("ask_treatment", [entity("body_site", "scar")]))
+    assert SlotSet("recurrence_type", "local") in events
+    assert SlotSet("last_content_id", "treatment-local") in events
+
+
+def test_type_named_now_beats_the_one_remembered():
+    _, events = run(
+        make_tracker("ask_prognosis", [entity("recurrence_type", "local")], slots={"recurrence_type": "secondary"})
+    )
+    assert SlotSet("recurrence_type", "local") in events
+    assert SlotSet("last_content_id", "prognosis-local") in events
+
+
+def test_withheld_overdue_content_offers_the_nurses(services, monkeypatch):
+    monkeypatch.setattr(services.content, "_withhold_overdue", True)
+    messages, events = run(make_tracker("ask_treatment", [entity("recurrence_type", "secondary")]))
+    assert [m["response"] for m in messages] == ["utter_content_withheld", "utter_helpline_open_now"]
+    assert not any(e.get("name") == "last_content_id" for e in events)
+
+
+def test_non_topic_intent_gets_no_made_up_answer():
+    messages, _ = run(make_tracker("greet"))
+    assert messages[0]["response"] == "utter_content_unavailable"

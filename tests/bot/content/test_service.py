@@ -1,0 +1,81 @@
+"""Choosing the entry: intent plus entities, follow-ups via body sites, overdue content."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.content.service import ContentService, topic_for_intent
+
+
+@pytest.mark.parametrize(
+    "topic, qualifiers, expected_id",
+    [
+        ("symptoms", {"recurrence_type": "secondary"}, "symptoms-secondary"),
+        ("symptoms", {}, "symptoms-general"),
+        ("treatment", {"recurrence_type": "secondary"}, "treatment-secondary"),
+        ("treatment", {"recurrence_type": "local"}, "treatment-local"),
+        ("treatment", {"recurrence_type": "regional"}, "treatment-regional"),
+        ("treatment", {"treatment": "chemotherapy"}, "treatment-chemotherapy"),
+        ("treatment", {"recurrence_type": "local", "treatment": "surgery"}, "treatment-local-surgery"),
+        # no local+chemotherapy entry: the type outweighs the treatment
+        ("treatment", {"recurrence_type": "local", "treatment": "chemotherapy"}, "treatment-local"),
+        ("treatment", {"body_site": "scar"}, "treatment-local"),
+        ("recurrence_types", {"body_site": "bone"}, "recurrence-types-secondary"),
+        ("coping", {"recurrence_type": "secondary"}, "coping-general"),
+    ],
+)
+def test_picks_most_specific_entry(content_service, topic, qualifiers, expected_id):
+    assert content_service.answer(topic, **qualifiers).entry.id == expected_id
+
+
+def test_secondary_symptoms_name_the_four_sites(content_service):
+    entry = content_service.answer("symptoms", recurrence_type="secondary").entry
+    for site in ("bones", "lungs", "liver", "brain"):
+        assert site in entry.web_answer and site in entry.sms_answer
+
+
+def test_overdue_content_served_by_default_and_withheld_on_switch(imported):
+    today = dt.date(2026, 11, 21)
+    served = ContentService(imported, today=lambda: today).answer("treatment", recurrence_type="secondary")
+    assert served.overdue and not served.withheld and served.entry.last_reviewed == dt.date(2019, 5, 1)
+    strict = ContentService(imported, today=lambda: today, withhold_overdue=True)
+    withheld = strict.answer("treatment", recurrence_type="secondary")
+    assert withheld.withheld
+    assert not strict.answer("coping").withheld  # reviewed 2026, due 2027
+
+
+def test_snapshot_reloads_only_after_a_new_import(imported):
+    from bot.content.importer import import_content
+    from tests.conftest import CONTENT_DIR
+
+    clock = [0.0]
+    service = ContentService(imported, cache_seconds=10, monotonic=lambda: clock[0])
+    first = service.snapshot()
+    clock[0] = 5
+    assert service.snapshot() is first
+    clock[0] = 20
+    assert service.snapshot() is first  # checked, but nothing new was imported
+    with imported() as session, session.begin():
+        from bot.content.models import Entry
+
+        session.get(Entry, "coping-general").review_status = "draft"
+    import_content(imported, CONTENT_DIR)  # restores it and records a new import
+    clock[0] = 40
+    assert service.snapshot() is not first
+
+
+def test_draft_entries_are_never_served(imported):
+    from bot.content.models import Entry
+
+    with imported() as session, session.begin():
+        session.get(Entry, "coping-general").review_status = "draft"
+    service = ContentService(imported, cache_seconds=0)
+    assert service.answer("coping").entry is None
+
+
+def test_topic_for_intent():
+    assert topic_for_intent("ask_treatment") == "treatment"
+    assert topic_for_intent("greet") is None
+    assert topic_for_intent(None) is None

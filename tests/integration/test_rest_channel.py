@@ -1,0 +1,53 @@
+"""The running service over the REST channel, as `make run` starts it."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+
+import requests
+
+
+def texts(messages: list[dict]) -> list[str]:
+    return [m.get("text", "") for m in messages]
+
+
+def test_secondary_symptoms_answer_names_sites_with_review_line(service):
+    sender = f"e2e-{uuid.uuid4()}"
+    replies = texts(service.say(sender, "what are the symptoms of secondary breast cancer"))
+    assert "not a diagnosis" in replies[0]  # the once-per-conversation notice comes first
+    answer, review_line = replies[-2:]  # the channel splits the reply at its blank line
+    for site in ("bones", "lungs", "liver", "brain"):
+        assert site in answer
+    assert review_line.startswith("From our information on breast cancer recurrence, last reviewed ")
+    follow_up = texts(service.say(sender, "and what about the treatment for that?"))
+    assert not any("not a diagnosis" in t for t in follow_up)  # said once only
+    assert "cannot be cured" in follow_up[-2]
+    assert follow_up[-1].endswith("last reviewed May 2019.")
+
+
+def test_local_and_secondary_treatment_answers_differ(service):
+    local = texts(service.say(f"e2e-{uuid.uuid4()}", "what treatment will I get if it's back in my scar"))
+    secondary = texts(service.say(f"e2e-{uuid.uuid4()}", "treatment for secondary breast cancer"))
+    assert local[-2] != secondary[-2]
+    assert "last reviewed" in local[-1] and "last reviewed" in secondary[-1]
+
+
+def test_conversation_is_stored_in_the_sqlite_tracker_store(service):
+    sender = f"e2e-{uuid.uuid4()}"
+    service.say(sender, "what is recurrence")
+    with sqlite3.connect(service.data_dir / "tracker.db") as db:
+        rows = db.execute("SELECT type_name FROM events WHERE sender_id = ?", (sender,)).fetchall()
+    names = [r[0] for r in rows]
+    assert "user" in names and "bot" in names
+
+
+def test_http_api_needs_the_token(service):
+    assert requests.get(f"{service.url}/status", timeout=10).status_code == 401
+    assert requests.get(f"{service.url}/status", params={"token": "wrong"}, timeout=10).status_code == 401
+    assert requests.get(f"{service.url}/status", params={"token": service.token}, timeout=10).status_code == 200
+
+
+def test_out_of_scope_says_what_it_can_help_with(service):
+    replies = texts(service.say(f"e2e-{uuid.uuid4()}", "can you recommend a good pizza place"))
+    assert any("can't help with that" in t for t in replies)
