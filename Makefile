@@ -62,8 +62,11 @@ $(HELPLINE_DATA_DIR)/.content-imported: $(VENV)/.installed $(CONTENT_FILES)
 
 train: $(MODEL_DIR)/.trained ## Train the Rasa model when data, domain or config changed
 
-$(MODEL_DIR)/.trained: $(VENV)/.installed $(SPACY_MODEL)/.built config.yml domain.yml $(NLU_FILES) bot/nlu/rule_entities.py
-	$(RASA) train --data $(TRAIN_DATA) --out $(MODEL_DIR) --fixed-model-name helpline
+$(MODEL_DIR)/.trained: $(VENV)/.installed $(SPACY_MODEL)/.built config.yml domain.yml $(NLU_FILES) $(wildcard bot/nlu/*.py)
+	@mkdir -p $(HELPLINE_DATA_DIR)
+	$(RASA) train --data $(TRAIN_DATA) --out $(MODEL_DIR) --fixed-model-name helpline > $(HELPLINE_DATA_DIR)/train.log 2>&1 \
+		|| { tail -40 $(HELPLINE_DATA_DIR)/train.log; exit 1; }
+	@echo "Model trained: $(MODEL_DIR)/helpline.tar.gz (log: $(HELPLINE_DATA_DIR)/train.log)"
 	@touch $@
 
 validate: install ## rasa data validate

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -31,12 +31,10 @@ def review_month(date: Any) -> str:
 class ActionAnswerFromContent(Action):
     """One action for every `ask_*` intent: the intent names the topic, entities narrow it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_from_content"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         services = service_registry.get_services()
         topic = topic_for_intent(tracker.get_intent_of_latest_message())
         if topic is None:

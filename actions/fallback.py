@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -31,12 +31,10 @@ def _offer_helpline(dispatcher: CollectingDispatcher, failed: int) -> List[Event
 class ActionClarify(Action):
     """Asks which topic was meant, with the likeliest topics as buttons."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_clarify"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         failed = _failed_turns(tracker)
         if failed >= MAX_FAILED_TURNS:
             return _offer_helpline(dispatcher, failed)
@@ -59,12 +57,10 @@ class ActionClarify(Action):
 class ActionOutOfScope(Action):
     """Says what the bot can help with; after repeated misses, points to the nurses."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_out_of_scope"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         failed = _failed_turns(tracker)
         if failed >= MAX_FAILED_TURNS:
             return _offer_helpline(dispatcher, failed)

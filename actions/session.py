@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted
@@ -15,23 +15,19 @@ from actions.helpline import utter_helpline_status
 class ActionSessionStart(Action):
     """A new session starts clean: no slots carried over, so nothing personal lingers."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_disclaimer")
         return [SessionStarted(), ActionExecuted("action_listen")]
 
 
 class ActionOpeningHours(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_opening_hours"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         utter_helpline_status(dispatcher, service_registry.get_services())
         return []
 
@@ -39,12 +35,10 @@ class ActionOpeningHours(Action):
 class ActionRequestNurse(Action):
     """Points to the nurses' phone line, with whether it is open now."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_request_nurse"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_nurse_by_phone")
         utter_helpline_status(dispatcher, service_registry.get_services())
         return []

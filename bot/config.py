@@ -37,7 +37,7 @@ class Settings:
     content_cache_seconds: float
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("HELPLINE_DATA_DIR", str(PROJECT_ROOT / "var")))
         database_url = env.get("HELPLINE_DATABASE_URL") or f"sqlite:///{data_dir / 'helpline.db'}"
@@ -45,9 +45,7 @@ class Settings:
             data_dir=data_dir,
             database_url=database_url,
             content_dir=Path(env.get("HELPLINE_CONTENT_DIR", str(PROJECT_ROOT / "data" / "content"))),
-            helpline_config=Path(
-                env.get("HELPLINE_CONFIG", str(PROJECT_ROOT / "config" / "helpline.yml"))
-            ),
+            helpline_config=Path(env.get("HELPLINE_CONFIG", str(PROJECT_ROOT / "config" / "helpline.yml"))),
             withhold_overdue_content=_flag(env, "HELPLINE_WITHHOLD_OVERDUE_CONTENT", False),
             content_cache_seconds=float(env.get("HELPLINE_CONTENT_CACHE_SECONDS", "30")),
         )

@@ -67,12 +67,10 @@ class OpeningHours:
         self.closures = closures
         self.handoff_cutoff = handoff_cutoff
         self.phone = phone
-        self._holidays = (
-            holidays.country_holidays(holiday_country, subdiv=holiday_subdiv) if holiday_country else None
-        )
+        self._holidays = holidays.country_holidays(holiday_country, subdiv=holiday_subdiv) if holiday_country else None
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> "OpeningHours":
+    def from_mapping(cls, data: Mapping[str, Any]) -> OpeningHours:
         weekly: dict[int, Window] = {}
         for name, window in (data.get("opening_hours") or {}).items():
             if name not in WEEKDAYS:
@@ -111,7 +109,7 @@ class OpeningHours:
             raise HoursConfigError(f"bank_holidays: {error}") from error
 
     @classmethod
-    def from_file(cls, path: Path) -> "OpeningHours":
+    def from_file(cls, path: Path) -> OpeningHours:
         with open(path, encoding="utf-8") as handle:
             return cls.from_mapping(yaml.safe_load(handle) or {})
 
@@ -136,10 +134,7 @@ class OpeningHours:
                 if end < closes:
                     cut.append((max(opens, end), closes))
             spans = [(a, b) for a, b in cut if a < b]
-        return [
-            Session(dt.datetime.combine(day, a, self.tz), dt.datetime.combine(day, b, self.tz))
-            for a, b in spans
-        ]
+        return [Session(dt.datetime.combine(day, a, self.tz), dt.datetime.combine(day, b, self.tz)) for a, b in spans]
 
     def _local(self, at: dt.datetime) -> dt.datetime:
         if at.tzinfo is None:

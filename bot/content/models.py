@@ -74,9 +74,7 @@ class BodySite(Base):
     """Which recurrence type the sources tie a place in the body to."""
 
     __tablename__ = "content_body_sites"
-    __table_args__ = (
-        CheckConstraint(_in("recurrence_type", RECURRENCE_TYPES), name="recurrence_type"),
-    )
+    __table_args__ = (CheckConstraint(_in("recurrence_type", RECURRENCE_TYPES), name="recurrence_type"),)
 
     site = Column(String(50), primary_key=True)
     recurrence_type = Column(String(20), nullable=False)

@@ -247,6 +247,7 @@ def _read_entry(reader: _FileReader, topic: str, index: int, item: Any) -> Optio
         ok = False
     if not (ok and web and sms and document and section and reviewed and due):
         return None
+    assert isinstance(entry_id, str) and isinstance(status, str)
     if len(web) > WEB_MAX or len(sms) > SMS_MAX:
         return None
     return EntrySpec(
@@ -302,9 +303,7 @@ def _cross_check(content: ContentSet) -> None:
     qualified: dict[tuple, str] = {}
     for entry in content.entries:
         if entry.id in seen:
-            content.problems.append(
-                Problem(entry.source_file, entry.id, "id", f"is also used in {seen[entry.id]}")
-            )
+            content.problems.append(Problem(entry.source_file, entry.id, "id", f"is also used in {seen[entry.id]}"))
         seen.setdefault(entry.id, entry.source_file)
         key = (entry.topic, entry.recurrence_type, entry.treatment)
         if key in qualified:
@@ -314,12 +313,19 @@ def _cross_check(content: ContentSet) -> None:
         qualified.setdefault(key, entry.id)
         if entry.source_document not in documents:
             content.problems.append(
-                Problem(entry.source_file, entry.id, "source.document", f"{entry.source_document!r} is not in {SOURCES_FILE}")
+                Problem(
+                    entry.source_file,
+                    entry.id,
+                    "source.document",
+                    f"{entry.source_document!r} is not in {SOURCES_FILE}",
+                )
             )
     for site in content.body_sites:
         if site.source_document not in documents:
             content.problems.append(
-                Problem(BODY_SITES_FILE, site.site, "source.document", f"{site.source_document!r} is not in {SOURCES_FILE}")
+                Problem(
+                    BODY_SITES_FILE, site.site, "source.document", f"{site.source_document!r} is not in {SOURCES_FILE}"
+                )
             )
     for topic in TOPICS:
         if topic not in content.topics:

@@ -94,9 +94,7 @@ class ContentService:
 
     @staticmethod
     def _load(session, import_id: Optional[int]) -> Snapshot:
-        rows = session.execute(
-            select(Entry).where(Entry.review_status == "approved").order_by(Entry.id)
-        ).scalars()
+        rows = session.execute(select(Entry).where(Entry.review_status == "approved").order_by(Entry.id)).scalars()
         entries = tuple(
             ContentEntry(
                 id=r.id,
@@ -158,7 +156,6 @@ class ContentService:
         if overdue and self._withhold_overdue:
             return Answer(best, recurrence_type, overdue=True, withheld=True)
         return Answer(best, recurrence_type, overdue=overdue)
-
 
 
 def overdue_for_review(session_factory: sessionmaker, today: dt.date) -> list[Entry]:

@@ -49,7 +49,7 @@ def evaluate(model_path: Path, path: Path = HELD_OUT) -> Scores:
     expected = [intent for _, intent, _ in examples]
     predicted = [(p.get("intent") or {}).get("name") or "" for p, _ in results]
     wanted = found = 0
-    for (_, _, entities), (parsed, _) in zip(examples, results):
+    for (_, _, entities), (parsed, _) in zip(examples, results, strict=True):
         got = {(e["entity"], str(e["value"])) for e in parsed.get("entities", [])}
         for entity in entities:
             wanted += 1
@@ -59,6 +59,6 @@ def evaluate(model_path: Path, path: Path = HELD_OUT) -> Scores:
         accuracy=float(accuracy_score(expected, predicted)),
         macro_f1=float(f1_score(expected, predicted, average="macro", labels=sorted(set(expected)), zero_division=0)),
         median_parse_ms=statistics.median(ms for _, ms in results),
-        errors=tuple((t, e, p) for (t, _, _), e, p in zip(examples, expected, predicted) if e != p),
+        errors=tuple((t, e, p) for (t, _, _), e, p in zip(examples, expected, predicted, strict=True) if e != p),
         entity_recall=found / wanted if wanted else 1.0,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -17,9 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 DIMENSIONS = ("recurrence_type", "treatment", "body_site")
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False, model_from="SpacyNLP"
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False, model_from="SpacyNLP")
 class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Reads the entities SpacyNLP's doc already holds, so spaCy runs once per message.
 
@@ -28,20 +26,20 @@ class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"dimensions": list(DIMENSIONS)}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._dimensions = set(config.get("dimensions") or DIMENSIONS)
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RuleEntityExtractor":
+    ) -> RuleEntityExtractor:
         return cls(config)
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
@@ -61,7 +59,5 @@ class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
                 for ent in doc.ents
                 if ent.label_ in self._dimensions
             ]
-            message.set(
-                ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True
-            )
+            message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)
         return messages

@@ -76,14 +76,31 @@ def service(tmp_path_factory):
     logs = {name: data_dir / f"{name}.log" for name in ("actions", "rasa")}
     actions = subprocess.Popen(
         [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-        cwd=PROJECT_ROOT, env=env, stdout=logs["actions"].open("w"), stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=logs["actions"].open("w"),
+        stderr=subprocess.STDOUT,
     )
     rasa = subprocess.Popen(
         [
-            str(BIN / "rasa"), "run", "--enable-api", "--auth-token", token, "--port", str(rasa_port),
-            "--model", str(MODEL), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            str(BIN / "rasa"),
+            "run",
+            "--enable-api",
+            "--auth-token",
+            token,
+            "--port",
+            str(rasa_port),
+            "--model",
+            str(MODEL),
+            "--endpoints",
+            "endpoints.yml",
+            "--credentials",
+            "credentials.yml",
         ],
-        cwd=PROJECT_ROOT, env=env, stdout=logs["rasa"].open("w"), stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=logs["rasa"].open("w"),
+        stderr=subprocess.STDOUT,
     )
     try:
         wait_for(f"http://127.0.0.1:{actions_port}/health", actions, logs["actions"])

@@ -57,4 +57,7 @@ def test_entities_found(scores):
 def test_no_safety_message_is_missed(scores):
     """An urgent or crisis message classified as anything else would get the wrong reply."""
     missed = [(t, e, p) for t, e, p in scores.errors if e in SAFETY_INTENTS and p not in SAFETY_INTENTS]
+    alarms = [(t, e, p) for t, e, p in scores.errors if e not in SAFETY_INTENTS and p in SAFETY_INTENTS]
+    others = scores.examples - sum(1 for _, e, _ in load_examples(HELD_OUT) if e in SAFETY_INTENTS)
+    print(f"\nsafety: {len(missed)} missed, false alarms {len(alarms)}/{others} ({len(alarms) / others:.1%})")
     assert missed == []

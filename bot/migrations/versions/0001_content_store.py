@@ -4,6 +4,7 @@ Revision ID: 0001_content_store
 Revises:
 Create Date: 2026-11-21
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -48,17 +49,11 @@ def upgrade() -> None:
             f"recurrence_type IS NULL OR recurrence_type IN ({RECURRENCE})",
             name="ck_content_entries_recurrence_type",
         ),
-        sa.CheckConstraint(
-            f"treatment IS NULL OR treatment IN ({TREATMENTS})", name="ck_content_entries_treatment"
-        ),
-        sa.CheckConstraint(
-            "review_status IN ('approved', 'draft')", name="ck_content_entries_review_status"
-        ),
+        sa.CheckConstraint(f"treatment IS NULL OR treatment IN ({TREATMENTS})", name="ck_content_entries_treatment"),
+        sa.CheckConstraint("review_status IN ('approved', 'draft')", name="ck_content_entries_review_status"),
         sa.CheckConstraint("next_review_due >= last_reviewed", name="ck_content_entries_review_dates"),
         sa.CheckConstraint("length(sms_answer) <= 300", name="ck_content_entries_sms_length"),
-        sa.ForeignKeyConstraint(
-            ["topic"], ["content_topics.name"], name="fk_content_entries_topic_content_topics"
-        ),
+        sa.ForeignKeyConstraint(["topic"], ["content_topics.name"], name="fk_content_entries_topic_content_topics"),
         sa.ForeignKeyConstraint(
             ["source_document"],
             ["content_sources.document"],
@@ -73,9 +68,7 @@ def upgrade() -> None:
         sa.Column("recurrence_type", sa.String(20), nullable=False),
         sa.Column("source_document", sa.String(200), nullable=False),
         sa.Column("source_section", sa.Text(), nullable=False),
-        sa.CheckConstraint(
-            f"recurrence_type IN ({RECURRENCE})", name="ck_content_body_sites_recurrence_type"
-        ),
+        sa.CheckConstraint(f"recurrence_type IN ({RECURRENCE})", name="ck_content_body_sites_recurrence_type"),
         sa.ForeignKeyConstraint(
             ["source_document"],
             ["content_sources.document"],

@@ -51,11 +51,31 @@ def test_changed_and_removed_entries_are_reported(session_factory, tmp_path):
 @pytest.mark.parametrize(
     "old, new, expected",
     [
-        ("sms_answer: >-", "sms_answer: \u201cquoted\u201d\n    old_sms: >-", "coping.yml:coping-general:old_sms: is not a known field"),
-        ("review_status: approved", "review_status: maybe", "coping.yml:coping-general:review_status: must be one of approved, draft"),
-        ("last_reviewed: 2026-11-21", "last_reviewed: last spring", "coping.yml:coping-general:last_reviewed: must be a date"),
-        ("next_review_due: 2027-11-21", "next_review_due: 2020-01-01", "coping.yml:coping-general:next_review_due: is before last_reviewed"),
-        ("document: 001_de3e7783103aaa5b.txt", "document: made-up.txt", "coping.yml:coping-general:source.document: 'made-up.txt' is not in sources.yml"),
+        (
+            "sms_answer: >-",
+            "sms_answer: \u201cquoted\u201d\n    old_sms: >-",
+            "coping.yml:coping-general:old_sms: is not a known field",
+        ),
+        (
+            "review_status: approved",
+            "review_status: maybe",
+            "coping.yml:coping-general:review_status: must be one of approved, draft",
+        ),
+        (
+            "last_reviewed: 2026-11-21",
+            "last_reviewed: last spring",
+            "coping.yml:coping-general:last_reviewed: must be a date",
+        ),
+        (
+            "next_review_due: 2027-11-21",
+            "next_review_due: 2020-01-01",
+            "coping.yml:coping-general:next_review_due: is before last_reviewed",
+        ),
+        (
+            "document: 001_de3e7783103aaa5b.txt",
+            "document: made-up.txt",
+            "coping.yml:coping-general:source.document: 'made-up.txt' is not in sources.yml",
+        ),
         ("id: coping-general", "id: Coping General", "coping.yml:Coping General:id: must be lowercase"),
     ],
 )
@@ -79,7 +99,7 @@ def test_sms_answer_must_be_gsm7_and_short(tmp_path, session_factory):
     text = path.read_text()
     start = text.index("sms_answer: >-")
     end = text.index("\n    source:", start)
-    path.write_text(text[:start] + "sms_answer: \"It\u2019s fine \u2014 " + "x" * 300 + "\"" + text[end:])
+    path.write_text(text[:start] + 'sms_answer: "It\u2019s fine \u2014 ' + "x" * 300 + '"' + text[end:])
     with pytest.raises(ContentInvalid) as raised:
         import_content(session_factory, folder)
     messages = [str(p) for p in raised.value.problems]
