@@ -74,7 +74,7 @@ validate: install ## rasa data validate
 
 test-stories: train ## Conversation tests in tests/test_stories.yml
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL_DIR)/helpline.tar.gz \
-		--fail-on-prediction-errors --out $(HELPLINE_DATA_DIR)/results/core
+		--e2e --fail-on-prediction-errors --out $(HELPLINE_DATA_DIR)/results/core
 
 bench-nlu: install spacy ## Compare NLU pipelines on the held-out set; writes BENCHMARKS.md's NLU table
 	$(PY) -m bench.nlu_compare
