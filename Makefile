@@ -38,6 +38,7 @@ test: install spacy content train ## Run the whole suite: unit, NLU accuracy, da
 
 lint: install ## ruff on everything, mypy on bot/
 	$(VENV)/bin/ruff check bot actions tests bench
+	$(VENV)/bin/ruff format --check bot actions tests bench
 	$(VENV)/bin/mypy bot
 
 install: $(VENV)/.installed ## Create .venv with Python 3.10 and the pinned requirements

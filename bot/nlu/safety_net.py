@@ -7,7 +7,7 @@ ranked at or above `min_confidence` replaces whatever intent was on top.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -16,37 +16,37 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-# Crisis first: if both are plausible, the crisis reply (which also gives 999) is given.
 SAFETY_INTENTS = ("express_crisis", "report_urgent_symptom")
 PROMOTED_KEY = "safety_net"
 
 
 def plausible_safety_intent(ranking: List[Dict[str, Any]], min_confidence: float) -> Optional[Dict[str, Any]]:
-    by_name = {r.get(INTENT_NAME_KEY): r for r in ranking}
-    for name in SAFETY_INTENTS:
-        candidate = by_name.get(name)
-        if candidate and (candidate.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= min_confidence:
-            return candidate
-    return None
+    """The likelier of the safety intents, if the classifier gave it at least `min_confidence`."""
+    candidates = [
+        r
+        for r in ranking
+        if r.get(INTENT_NAME_KEY) in SAFETY_INTENTS and (r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= min_confidence
+    ]
+    return max(candidates, key=lambda r: r[PREDICTED_CONFIDENCE_KEY], default=None)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyNet(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"min_confidence": 0.2}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._min_confidence = float(config["min_confidence"])
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SafetyNet":
+    ) -> SafetyNet:
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -59,7 +59,10 @@ class SafetyNet(GraphComponent):
                 continue
             message.set(
                 INTENT,
-                {INTENT_NAME_KEY: candidate[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: candidate[PREDICTED_CONFIDENCE_KEY]},
+                {
+                    INTENT_NAME_KEY: candidate[INTENT_NAME_KEY],
+                    PREDICTED_CONFIDENCE_KEY: candidate[PREDICTED_CONFIDENCE_KEY],
+                },
                 add_to_output=True,
             )
             message.set(PROMOTED_KEY, {"replaced": current}, add_to_output=True)
