@@ -12,13 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.content.models import BodySite, ContentImport, Entry, Topic
+from bot.content.schema import TOPICS
 
 INTENT_PREFIX = "ask_"
 
 
 def topic_for_intent(intent: Optional[str]) -> Optional[str]:
-    """`ask_treatment` -> `treatment`; other intents have no content topic."""
-    if intent and intent.startswith(INTENT_PREFIX):
+    """`ask_treatment` -> `treatment`; intents that are not content questions have no topic."""
+    if intent and intent.startswith(INTENT_PREFIX) and intent[len(INTENT_PREFIX) :] in TOPICS:
         return intent[len(INTENT_PREFIX) :]
     return None
 

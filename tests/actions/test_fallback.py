@@ -12,6 +12,7 @@ RANKING = [
     {"name": "nlu_fallback", "confidence": 0.4},
     {"name": "ask_treatment", "confidence": 0.3},
     {"name": "greet", "confidence": 0.2},
+    {"name": "ask_opening_hours", "confidence": 0.15},
     {"name": "ask_prognosis", "confidence": 0.1},
 ]
 

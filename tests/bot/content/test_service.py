@@ -78,4 +78,5 @@ def test_draft_entries_are_never_served(imported):
 def test_topic_for_intent():
     assert topic_for_intent("ask_treatment") == "treatment"
     assert topic_for_intent("greet") is None
+    assert topic_for_intent("ask_opening_hours") is None  # answered from the hours, not content
     assert topic_for_intent(None) is None
