@@ -44,7 +44,7 @@ lint: install ## ruff on everything, mypy on bot/
 install: $(VENV)/.installed ## Create .venv with Python 3.10 and the pinned requirements
 
 $(VENV)/.installed: requirements.txt
-	@test -x $(PY) || { p=$$(scripts/find-python.sh) && echo "Creating $(VENV) with $$p" && $$p -m venv $(VENV); }
+	@test -x $(PY) || { p=$$(PYTHON="$(PYTHON)" scripts/find-python.sh) && echo "Creating $(VENV) with $$p" && $$p -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade "pip==24.0"
 	$(PY) -m pip install -q -r requirements.txt
 	@touch $@
