@@ -53,6 +53,8 @@ class ActionAnswerFromContent(Action):
             topic, recurrence_type=recurrence_type, treatment=latest_entity(tracker, "treatment")
         )
         events: List[EventType] = [SlotSet("failed_turns", 0.0)]
+        if tracker.get_slot("handoff_offer") is not None:
+            events.append(SlotSet("handoff_offer", None))
         if recurrence_type != tracker.get_slot("recurrence_type"):
             events.append(SlotSet("recurrence_type", recurrence_type))
         if answer.entry is None:

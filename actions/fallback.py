@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
-from actions.helpline import utter_helpline_status
+from actions.handoff import offer_more_help
 from bot.content.service import topic_for_intent
 
 MAX_FAILED_TURNS = 2
@@ -23,9 +23,7 @@ def _failed_turns(tracker: Tracker) -> int:
 
 
 def _offer_helpline(dispatcher: CollectingDispatcher, failed: int) -> List[EventType]:
-    dispatcher.utter_message(response="utter_offer_helpline")
-    utter_helpline_status(dispatcher, service_registry.get_services())
-    return [SlotSet("failed_turns", float(failed))]
+    return [SlotSet("failed_turns", float(failed)), *offer_more_help(dispatcher, service_registry.get_services())]
 
 
 class ActionClarify(Action):

@@ -2,39 +2,39 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
+from bot.clock import Clock, clock_from_env
 from bot.config import Settings
 from bot.content.service import ContentService
-from bot.db import make_engine, make_session_factory
+from bot.db import make_session_factory, shared_engine
+from bot.handoff.factory import build_handoffs
+from bot.handoff.service import HandoffService
 from bot.hours import OpeningHours
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclass(frozen=True)
 class Services:
     content: ContentService
     hours: OpeningHours
-    now: Callable[[], dt.datetime] = utc_now
+    handoff: HandoffService
+    now: Clock
 
 
-def build_services(settings: Settings) -> Services:
-    engine = make_engine(settings.database_url)
+def build_services(settings: Settings, clock: Clock) -> Services:
     content = ContentService(
-        make_session_factory(engine),
+        make_session_factory(shared_engine(settings.database_url)),
         withhold_overdue=settings.withhold_overdue_content,
         cache_seconds=settings.content_cache_seconds,
+        today=lambda: clock().date(),
     )
-    return Services(content=content, hours=OpeningHours.from_file(settings.helpline_config))
+    handoffs = build_handoffs(settings, clock)
+    return Services(content=content, hours=handoffs.hours, handoff=handoffs.service, now=clock)
 
 
 @lru_cache(maxsize=1)
 def get_services() -> Services:
     """The process's services, built on first use (never at import)."""
-    return build_services(Settings.from_env())
+    return build_services(Settings.from_env(), clock_from_env(os.environ))

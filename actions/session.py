@@ -30,15 +30,3 @@ class ActionOpeningHours(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         utter_helpline_status(dispatcher, service_registry.get_services())
         return []
-
-
-class ActionRequestNurse(Action):
-    """Points to the nurses' phone line, with whether it is open now."""
-
-    def name(self) -> str:
-        return "action_request_nurse"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_nurse_by_phone")
-        utter_helpline_status(dispatcher, service_registry.get_services())
-        return []

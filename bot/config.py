@@ -35,6 +35,10 @@ class Settings:
     helpline_config: Path
     withhold_overdue_content: bool
     content_cache_seconds: float
+    console_port: int
+    console_secret_file: Path
+    console_session_hours: float
+    rasa_url: str
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -48,4 +52,8 @@ class Settings:
             helpline_config=Path(env.get("HELPLINE_CONFIG", str(PROJECT_ROOT / "config" / "helpline.yml"))),
             withhold_overdue_content=_flag(env, "HELPLINE_WITHHOLD_OVERDUE_CONTENT", False),
             content_cache_seconds=float(env.get("HELPLINE_CONTENT_CACHE_SECONDS", "30")),
+            console_port=int(env.get("HELPLINE_CONSOLE_PORT", "5006")),
+            console_secret_file=Path(env.get("HELPLINE_CONSOLE_SECRET_FILE", str(data_dir / "console_secret"))),
+            console_session_hours=float(env.get("HELPLINE_CONSOLE_SESSION_HOURS", "8")),
+            rasa_url=env.get("HELPLINE_RASA_URL", "http://localhost:5005"),
         )

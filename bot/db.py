@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,12 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)
+
+
+@cache
+def shared_engine(url: str) -> Engine:
+    """One engine (and connection pool) per database per process, built on first use."""
+    return make_engine(url)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

@@ -11,6 +11,8 @@ from rasa_sdk import Tracker
 
 from actions import services as service_registry
 from actions.services import Services
+from bot.handoff.service import HandoffService
+from bot.wording import Wording
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_10AM = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
@@ -23,8 +25,11 @@ def clock():
 
 
 @pytest.fixture(autouse=True)
-def services(monkeypatch, content_service, hours, clock):
-    built = Services(content=content_service, hours=hours, now=lambda: clock["now"])
+def services(monkeypatch, imported, content_service, hours, clock):
+    now = lambda: clock["now"]  # noqa: E731
+    built = Services(
+        content=content_service, hours=hours, handoff=HandoffService(imported, now, Wording.from_domain()), now=now
+    )
     monkeypatch.setattr(service_registry, "get_services", lambda: built)
     return built
 
@@ -35,9 +40,12 @@ def make_tracker(
     slots: Optional[dict[str, Any]] = None,
     ranking: Optional[list[dict[str, Any]]] = None,
     text: str = "",
+    events: Optional[list[dict[str, Any]]] = None,
+    channel: str = "rest",
 ) -> Tracker:
     latest = {
         "text": text,
+        "metadata": {},
         "intent": {"name": intent, "confidence": 0.9},
         "entities": entities or [],
         "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
@@ -46,7 +54,7 @@ def make_tracker(
         sender_id="test-user",
         slots=slots or {},
         latest_message=latest,
-        events=[],
+        events=(events or []) + [{"event": "user", "text": text, "input_channel": channel}],
         paused=False,
         followup_action=None,
         active_loop={},

@@ -47,9 +47,13 @@ def test_second_miss_offers_the_helpline(clock):
     clock["now"] = SATURDAY_2PM
     dispatcher = CollectingDispatcher()
     events = ActionClarify().run(dispatcher, make_tracker("nlu_fallback", slots={"failed_turns": 1.0}), {})
-    assert [m["response"] for m in dispatcher.messages] == ["utter_offer_helpline", "utter_helpline_closed_weekday"]
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_offer_helpline",
+        "utter_helpline_closed_weekday",
+        "utter_offer_leave_message",
+    ]
     assert dispatcher.messages[1]["weekday"] == "Monday"
-    assert events == [SlotSet("failed_turns", 2.0)]
+    assert events == [SlotSet("failed_turns", 2.0), SlotSet("handoff_offer", "leave_message")]
 
 
 def test_out_of_scope_then_helpline():

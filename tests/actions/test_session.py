@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import ActionExecuted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.session import ActionOpeningHours, ActionRequestNurse, ActionSessionStart
+from actions.session import ActionOpeningHours, ActionSessionStart
 from tests.actions.conftest import SATURDAY_2PM, make_tracker
 
 
@@ -33,9 +33,3 @@ def test_opening_hours_when_closed(clock):
     [message] = dispatcher.messages
     assert message["response"] == "utter_helpline_closed_weekday"
     assert (message["weekday"], message["time"]) == ("Monday", "9am")
-
-
-def test_request_nurse_gives_the_phone_route():
-    dispatcher = CollectingDispatcher()
-    ActionRequestNurse().run(dispatcher, make_tracker("request_nurse"), {})
-    assert [m["response"] for m in dispatcher.messages] == ["utter_nurse_by_phone", "utter_helpline_open_now"]

@@ -1,23 +1,34 @@
-"""Starts the real action server and Rasa server on free ports, on a fresh SQLite data folder."""
+"""Starts the real action server and Rasa server on free ports, on a fresh SQLite data folder.
+
+The clock of both processes is a file the tests write (HELPLINE_CLOCK_FILE), so opening
+hours are set by the test, never by waiting.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 
+from bot.clock import FileClock
 from bot.config import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "helpline.tar.gz"
 BIN = Path(sys.executable).parent
+LONDON = ZoneInfo("Europe/London")
+MONDAY_10AM = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
+SATURDAY_2PM = dt.datetime(2026, 11, 21, 14, 0, tzinfo=LONDON)
 
 
 def free_port() -> int:
@@ -36,15 +47,86 @@ def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 18
                 return
         except requests.RequestException:
             pass
-        time.sleep(0.5)
+        time.sleep(0.3)
     raise TimeoutError(f"{url} not ready after {timeout}s:\n{log.read_text()[-4000:]}")
 
 
+def stop(process: Optional[subprocess.Popen]) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @dataclass
-class Service:
-    url: str
-    token: str
+class Stack:
+    """The action server and the Rasa server, as `make run` starts them."""
+
     data_dir: Path
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    rasa_port: int = field(default_factory=free_port)
+    actions_port: int = field(default_factory=free_port)
+    processes: dict = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def clock_file(self) -> Path:
+        return self.data_dir / "clock"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.data_dir / 'helpline.db'}"
+
+    @property
+    def env(self) -> dict:
+        return dict(
+            os.environ,
+            PYTHONPATH=str(PROJECT_ROOT),
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            HELPLINE_DATA_DIR=str(self.data_dir),
+            HELPLINE_DATABASE_URL=self.database_url,
+            HELPLINE_CLOCK_FILE=str(self.clock_file),
+            ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
+            TRACKER_DB_DIALECT="sqlite",
+            TRACKER_DB=str(self.data_dir / "tracker.db"),
+        )
+
+    def set_clock(self, moment: dt.datetime) -> None:
+        FileClock.set(self.clock_file, moment)
+
+    def start(self) -> None:
+        env = self.env
+        logs = {name: self.data_dir / f"{name}.log" for name in ("actions", "rasa")}
+        self.processes["actions"] = subprocess.Popen(
+            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+            cwd=PROJECT_ROOT, env=env, stdout=logs["actions"].open("a"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self.processes["rasa"] = subprocess.Popen(
+            [
+                str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
+                "--port", str(self.rasa_port), "--model", str(MODEL),
+                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            ],
+            cwd=PROJECT_ROOT, env=env, stdout=logs["rasa"].open("a"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_for(f"http://127.0.0.1:{self.actions_port}/health", self.processes["actions"], logs["actions"])
+        wait_for(f"{self.url}/status", self.processes["rasa"], logs["rasa"], params={"token": self.token})
+
+    def stop(self) -> None:
+        for name in ("rasa", "actions"):
+            stop(self.processes.pop(name, None))
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
 
     def say(self, sender: str, text: str) -> list[dict]:
         response = requests.post(
@@ -58,59 +140,18 @@ class Service:
 def service(tmp_path_factory):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does)")
-    data_dir = tmp_path_factory.mktemp("var")
-    rasa_port, actions_port = free_port(), free_port()
-    token = secrets.token_urlsafe(16)
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(PROJECT_ROOT),
-        RASA_TELEMETRY_ENABLED="false",
-        TF_CPP_MIN_LOG_LEVEL="2",
-        HELPLINE_DATA_DIR=str(data_dir),
-        HELPLINE_DATABASE_URL=f"sqlite:///{data_dir / 'helpline.db'}",
-        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
-        TRACKER_DB_DIALECT="sqlite",
-        TRACKER_DB=str(data_dir / "tracker.db"),
-    )
-    subprocess.run([sys.executable, "-m", "bot.content", "import"], cwd=PROJECT_ROOT, env=env, check=True)
-    logs = {name: data_dir / f"{name}.log" for name in ("actions", "rasa")}
-    actions = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=logs["actions"].open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    rasa = subprocess.Popen(
-        [
-            str(BIN / "rasa"),
-            "run",
-            "--enable-api",
-            "--auth-token",
-            token,
-            "--port",
-            str(rasa_port),
-            "--model",
-            str(MODEL),
-            "--endpoints",
-            "endpoints.yml",
-            "--credentials",
-            "credentials.yml",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=logs["rasa"].open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    stack = Stack(tmp_path_factory.mktemp("var"))
+    stack.set_clock(MONDAY_10AM)
+    subprocess.run([sys.executable, "-m", "bot.content", "import"], cwd=PROJECT_ROOT, env=stack.env, check=True)
     try:
-        wait_for(f"http://127.0.0.1:{actions_port}/health", actions, logs["actions"])
-        wait_for(f"http://127.0.0.1:{rasa_port}/status", rasa, logs["rasa"], params={"token": token})
-        yield Service(f"http://127.0.0.1:{rasa_port}", token, data_dir)
+        stack.start()
+        yield stack
     finally:
-        for process in (rasa, actions):
-            process.terminate()
-        for process in (rasa, actions):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stack.stop()
+
+
+@pytest.fixture
+def clock(service):
+    """Sets the servers' clock for one test, and puts it back to Monday 10am afterwards."""
+    yield service.set_clock
+    service.set_clock(MONDAY_10AM)

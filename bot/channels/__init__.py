@@ -1,0 +1,1 @@
+"""Input channels: each passes every message through the handoff gate before Rasa sees it."""

@@ -1,0 +1,81 @@
+"""Between a channel and Rasa: during a handoff, messages go to the nurse, not to the NLU.
+
+One path for every channel: a message from the person is first given anything waiting
+for them in the outbox (nurse replies, "a nurse has joined"), then goes either to the
+open handoff or to Rasa.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any, Awaitable, Callable, Optional, Sequence
+
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+
+from bot.handoff.service import HandoffService
+from bot.wording import Wording
+
+logger = logging.getLogger(__name__)
+
+LEAVE_PHRASES = frozenset(
+    {"cancel", "back to the bot", "back to bot", "leave the queue", "leave queue", "talk to the bot"}
+)
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def wants_to_leave(text: str) -> bool:
+    """ "cancel" or "back to the bot", typed on its own (case and punctuation ignored)."""
+    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split()) in LEAVE_PHRASES
+
+
+async def send(output: OutputChannel, recipient: str, author: str, text: str) -> None:
+    """Sends a nurse or system message, marked with who it is from where the channel allows."""
+    if isinstance(output, CollectingOutputChannel):
+        output.messages.append({"recipient_id": recipient, "text": text, "author": author})
+        return
+    await output.send_text_message(recipient, text)
+
+
+class HandoffGate:
+    def __init__(self, service_provider: Callable[[], HandoffService], wording: Optional[Wording] = None):
+        self._service_provider = service_provider
+        self._wording = wording
+
+    @property
+    def _service(self) -> HandoffService:
+        return self._service_provider()
+
+    def _text(self, name: str) -> str:
+        if self._wording is None:
+            self._wording = Wording.from_domain()
+        return self._wording.text(name)
+
+    async def deliver_pending(self, output: OutputChannel, conversation_id: str) -> None:
+        pending: Sequence[tuple[int, str, str]] = await asyncio.to_thread(self._service.pending_for, conversation_id)
+        delivered = []
+        for outbox_id, author, text in pending:
+            try:
+                await send(output, conversation_id, author, text)
+            except Exception as error:  # a channel failure must not lose the message: it stays in the outbox
+                logger.warning("delivery of outbox message %s failed: %s", outbox_id, type(error).__name__)
+                await asyncio.to_thread(self._service.mark_failed, outbox_id, repr(error))
+                break
+            delivered.append(outbox_id)
+        await asyncio.to_thread(self._service.mark_delivered, delivered)
+
+    async def handle(self, message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        conversation_id = message.sender_id
+        text = message.text or ""
+        await self.deliver_pending(message.output_channel, conversation_id)
+        if wants_to_leave(text):
+            left = await asyncio.to_thread(self._service.cancel_by_person, conversation_id)
+            if left is not None:
+                await send(message.output_channel, conversation_id, "system", self._text("utter_handoff_cancelled"))
+                return
+        handoff = await asyncio.to_thread(self._service.person_says, conversation_id, text)
+        if handoff is None:
+            await on_new_message(message)
+            return
+        logger.info("message for handoff %s passed to the nurse", handoff.id)

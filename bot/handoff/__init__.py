@@ -1,0 +1,1 @@
+"""Live nurse handoff: queue, state changes, messages both ways, nurses and the audit trail."""

@@ -1,0 +1,38 @@
+"""Builds the handoff services from Settings, once per process (never at import)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.clock import Clock, clock_from_env
+from bot.config import Settings
+from bot.db import make_session_factory, shared_engine
+from bot.handoff.nurses import NurseAccounts
+from bot.handoff.service import HandoffService
+from bot.hours import OpeningHours
+from bot.wording import Wording
+
+
+@dataclass(frozen=True)
+class Handoffs:
+    service: HandoffService
+    accounts: NurseAccounts
+    hours: OpeningHours
+    clock: Clock
+
+
+def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
+    sessions = make_session_factory(shared_engine(settings.database_url))
+    return Handoffs(
+        service=HandoffService(sessions, clock, Wording.from_domain()),
+        accounts=NurseAccounts(sessions, clock),
+        hours=OpeningHours.from_file(settings.helpline_config),
+        clock=clock,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_handoffs() -> Handoffs:
+    return build_handoffs(Settings.from_env(), clock_from_env(os.environ))

@@ -1,0 +1,125 @@
+"""Tables of the handoff queue. State changes are guarded updates, so racing writers cannot both win."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+
+from bot.models import Base
+
+STATES = ("waiting", "claimed", "returned", "closed", "cancelled")
+OPEN_STATES = ("waiting", "claimed")
+KINDS = ("live", "message")  # a live chat, or a message left out of hours
+PRIORITIES = ("normal", "urgent")
+ROLES = ("nurse", "admin")
+AUTHORS = ("person", "bot", "nurse", "system")
+OPEN_WHERE = text("state IN ('waiting', 'claimed')")
+
+
+def _in(column: str, values: tuple) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Nurse(Base):
+    __tablename__ = "nurses"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80), nullable=False, unique=True)
+    display_name = Column(String(120), nullable=False)
+    password_hash = Column(Text, nullable=False)
+    role = Column(String(10), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Handoff(Base):
+    """One request for a nurse. At most one per conversation is open (waiting or claimed)."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        CheckConstraint(_in("state", STATES), name="state"),
+        CheckConstraint(_in("kind", KINDS), name="kind"),
+        CheckConstraint(_in("priority", PRIORITIES), name="priority"),
+        CheckConstraint("state != 'claimed' OR claimed_by IS NOT NULL", name="claimed_has_nurse"),
+        Index(
+            "uq_handoffs_one_open_per_conversation",
+            "conversation_id",
+            unique=True,
+            sqlite_where=OPEN_WHERE,
+            postgresql_where=OPEN_WHERE,
+        ),
+        Index("ix_handoffs_state_priority_created", "state", "priority", "created_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    channel = Column(String(40), nullable=False)
+    kind = Column(String(10), nullable=False)
+    state = Column(String(10), nullable=False)
+    priority = Column(String(10), nullable=False)
+    reason = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    claimed_at = Column(DateTime(timezone=True), nullable=True)
+    claimed_by = Column(Integer, ForeignKey("nurses.id"), nullable=True)
+    ended_at = Column(DateTime(timezone=True), nullable=True)
+    outcome = Column(Text, nullable=True)
+
+
+class HandoffMessage(Base):
+    """The transcript: what the person, the bot, the nurse and the system said, in order."""
+
+    __tablename__ = "handoff_messages"
+    __table_args__ = (CheckConstraint(_in("author", AUTHORS), name="author"),)
+
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    author = Column(String(10), nullable=False)
+    nurse_id = Column(Integer, ForeignKey("nurses.id"), nullable=True)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class OutboxMessage(Base):
+    """A message for the person, kept until their channel has delivered it; nothing is lost on restart."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(_in("author", ("nurse", "system")), name="author"),
+        Index("ix_outbox_pending", "conversation_id", "delivered_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False)
+    channel = Column(String(40), nullable=False)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="SET NULL"), nullable=True)
+    author = Column(String(10), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    delivered_at = Column(DateTime(timezone=True), nullable=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    last_error = Column(Text, nullable=True)
+
+
+class HandoffEvent(Base):
+    """Append-only audit trail of who did what and when; its ids also drive the console's live feed."""
+
+    __tablename__ = "handoff_events"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="SET NULL"), nullable=True, index=True)
+    nurse_id = Column(Integer, ForeignKey("nurses.id"), nullable=True)
+    actor = Column(String(10), nullable=False)
+    kind = Column(String(30), nullable=False)
+    detail = Column(Text, nullable=True)

@@ -1,0 +1,104 @@
+"""Nurse accounts: argon2 password hashes, roles, and sign-in checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from bot.clock import Clock
+from bot.handoff.models import ROLES, Nurse
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+MIN_PASSWORD = 12
+
+
+class AccountError(ValueError):
+    """An account request that cannot be carried out; the message says why."""
+
+
+@dataclass(frozen=True)
+class NurseView:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    created_at: dt.datetime
+
+
+def _view(nurse: Nurse) -> NurseView:
+    return NurseView(nurse.id, nurse.username, nurse.display_name, nurse.role, nurse.active, nurse.created_at)
+
+
+class NurseAccounts:
+    def __init__(self, session_factory: sessionmaker, clock: Clock, hasher: Optional[PasswordHasher] = None):
+        self._sessions = session_factory
+        self._now = clock
+        self._hasher = hasher or PasswordHasher()
+
+    def create(self, username: str, display_name: str, password: str, role: str = "nurse") -> NurseView:
+        username = username.strip().lower()
+        if not USERNAME.match(username):
+            raise AccountError("username: 2-80 characters, lowercase letters, digits, '.', '_' or '-'")
+        if role not in ROLES:
+            raise AccountError(f"role: must be one of {', '.join(ROLES)}")
+        if len(password) < MIN_PASSWORD:
+            raise AccountError(f"password: at least {MIN_PASSWORD} characters")
+        if not display_name.strip():
+            raise AccountError("display name: required")
+        nurse = Nurse(
+            username=username,
+            display_name=display_name.strip(),
+            password_hash=self._hasher.hash(password),
+            role=role,
+            active=True,
+            created_at=self._now(),
+        )
+        try:
+            with self._sessions() as session, session.begin():
+                session.add(nurse)
+                session.flush()
+                return _view(nurse)
+        except IntegrityError as error:
+            raise AccountError(f"username: {username!r} is already taken") from error
+
+    def authenticate(self, username: str, password: str) -> Optional[NurseView]:
+        """The active nurse with these credentials, or None (the same answer for every kind of failure)."""
+        with self._sessions() as session:
+            nurse = session.execute(select(Nurse).where(Nurse.username == username.strip().lower())).scalar()
+            if nurse is None or not nurse.active:
+                self._hasher.hash(password)  # same work either way, so timing does not reveal usernames
+                return None
+            try:
+                self._hasher.verify(nurse.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                return None
+            if self._hasher.check_needs_rehash(nurse.password_hash):
+                with session.begin():
+                    nurse.password_hash = self._hasher.hash(password)
+            return _view(nurse)
+
+    def get(self, nurse_id: int) -> Optional[NurseView]:
+        with self._sessions() as session:
+            nurse = session.get(Nurse, nurse_id)
+            return _view(nurse) if nurse is not None else None
+
+    def list(self) -> list[NurseView]:
+        with self._sessions() as session:
+            return [_view(n) for n in session.execute(select(Nurse).order_by(Nurse.username)).scalars()]
+
+    def set_active(self, nurse_id: int, active: bool) -> NurseView:
+        with self._sessions() as session, session.begin():
+            nurse = session.get(Nurse, nurse_id)
+            if nurse is None:
+                raise AccountError(f"no nurse with id {nurse_id}")
+            nurse.active = active
+            return _view(nurse)

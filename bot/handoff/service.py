@@ -1,0 +1,504 @@
+"""Handoff state changes. Each call is one unit of work; each transition is a guarded UPDATE."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Sequence
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.handoff.models import (
+    OPEN_STATES,
+    Handoff,
+    HandoffEvent,
+    HandoffMessage,
+    Nurse,
+    OutboxMessage,
+)
+from bot.wording import Wording
+
+DEFAULT_WAIT = dt.timedelta(minutes=5)
+RECENT_CLAIMS = 20
+
+
+class HandoffError(Exception):
+    """A request that cannot be carried out; `status` is the HTTP status that fits it."""
+
+    status = 400
+
+
+class NotFound(HandoffError):
+    status = 404
+
+
+class Conflict(HandoffError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class HandoffView:
+    id: int
+    conversation_id: str
+    channel: str
+    kind: str
+    state: str
+    priority: str
+    reason: str
+    created_at: dt.datetime
+    claimed_at: Optional[dt.datetime]
+    claimed_by: Optional[int]
+    claimed_by_name: Optional[str]
+    ended_at: Optional[dt.datetime]
+    outcome: Optional[str]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    author: str
+    text: str
+    created_at: dt.datetime
+    nurse_name: Optional[str]
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    handoff: HandoffView
+    position: int
+    waiting_seconds: float
+    last_message: Optional[str]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The result of asking for a nurse: the handoff, and whether this call created it."""
+
+    handoff: HandoffView
+    created: bool
+    position: int
+    estimated_wait: dt.timedelta
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: int
+    at: dt.datetime
+    handoff_id: Optional[int]
+    actor: str
+    kind: str
+    detail: dict
+
+
+def _aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """SQLite hands datetimes back naive; they were stored in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def _view(handoff: Handoff, nurse_name: Optional[str]) -> HandoffView:
+    return HandoffView(
+        id=handoff.id,
+        conversation_id=handoff.conversation_id,
+        channel=handoff.channel,
+        kind=handoff.kind,
+        state=handoff.state,
+        priority=handoff.priority,
+        reason=handoff.reason,
+        created_at=_aware(handoff.created_at),  # type: ignore[arg-type]
+        claimed_at=_aware(handoff.claimed_at),
+        claimed_by=handoff.claimed_by,
+        claimed_by_name=nurse_name,
+        ended_at=_aware(handoff.ended_at),
+        outcome=handoff.outcome,
+    )
+
+
+class HandoffService:
+    def __init__(self, session_factory: sessionmaker, clock: Clock, wording: Wording):
+        self._sessions = session_factory
+        self._now = clock
+        self._wording = wording
+
+    # ----- helpers (inside a unit of work) -----
+
+    def _event(self, session: Session, kind: str, actor: str, handoff_id: Optional[int], nurse_id=None, **detail):
+        session.add(
+            HandoffEvent(
+                at=self._now(),
+                handoff_id=handoff_id,
+                nurse_id=nurse_id,
+                actor=actor,
+                kind=kind,
+                detail=json.dumps(detail) if detail else None,
+            )
+        )
+
+    def _get(self, session: Session, handoff_id: int) -> Handoff:
+        handoff = session.get(Handoff, handoff_id)
+        if handoff is None:
+            raise NotFound(f"no handoff with id {handoff_id}")
+        return handoff
+
+    def _load_view(self, session: Session, handoff_id: int) -> HandoffView:
+        handoff = self._get(session, handoff_id)
+        session.refresh(handoff)
+        name = session.get(Nurse, handoff.claimed_by).display_name if handoff.claimed_by else None
+        return _view(handoff, name)
+
+    def _open_for(self, session: Session, conversation_id: str) -> Optional[Handoff]:
+        return session.execute(
+            select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.state.in_(OPEN_STATES))
+        ).scalar()
+
+    def _enqueue(self, session: Session, handoff: Handoff, author: str, text: str) -> None:
+        session.add(
+            OutboxMessage(
+                conversation_id=handoff.conversation_id,
+                channel=handoff.channel,
+                handoff_id=handoff.id,
+                author=author,
+                text=text,
+                created_at=self._now(),
+                attempts=0,
+            )
+        )
+
+    def _transition(self, session: Session, handoff_id: int, allowed: Sequence[str], extra=(), **values) -> bool:
+        """UPDATE … WHERE state IN allowed: exactly one concurrent caller can succeed."""
+        result = session.execute(
+            update(Handoff)
+            .where(Handoff.id == handoff_id, Handoff.state.in_(allowed), *extra)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+    # ----- the person's side -----
+
+    def request(
+        self,
+        conversation_id: str,
+        channel: str,
+        reason: str,
+        *,
+        priority: str = "normal",
+        transcript: Iterable[tuple[str, str]] = (),
+    ) -> Placed:
+        """Puts the conversation in the queue, or returns the handoff it already has open."""
+        with self._sessions() as session:
+            try:
+                with session.begin():
+                    handoff = Handoff(
+                        conversation_id=conversation_id,
+                        channel=channel,
+                        kind="live",
+                        state="waiting",
+                        priority=priority,
+                        reason=reason,
+                        created_at=self._now(),
+                    )
+                    session.add(handoff)
+                    session.flush()
+                    for author, text in transcript:
+                        session.add(
+                            HandoffMessage(handoff_id=handoff.id, author=author, text=text, created_at=self._now())
+                        )
+                    self._event(session, "created", "person", handoff.id, priority=priority, channel=channel)
+                created = True
+            except IntegrityError:
+                created = False
+            with session.begin():
+                existing = self._open_for(session, conversation_id)
+                if existing is None:
+                    raise Conflict(f"conversation {conversation_id} could not be queued")
+                if priority == "urgent" and existing.priority != "urgent" and not created:
+                    existing.priority = "urgent"
+                    self._event(session, "escalated", "person", existing.id)
+                view = self._load_view(session, existing.id)
+        position = self.position(view.id) if view.state == "waiting" else 0
+        return Placed(view, created, position, self.estimated_wait(position))
+
+    def leave_message(self, conversation_id: str, channel: str, text: str) -> HandoffView:
+        """An out-of-hours message; nurses see these first when the helpline opens."""
+        with self._sessions() as session, session.begin():
+            handoff = Handoff(
+                conversation_id=conversation_id,
+                channel=channel,
+                kind="message",
+                state="waiting",
+                priority="normal",
+                reason="message left out of hours",
+                created_at=self._now(),
+            )
+            session.add(handoff)
+            session.flush()
+            session.add(HandoffMessage(handoff_id=handoff.id, author="person", text=text, created_at=self._now()))
+            self._event(session, "message_left", "person", handoff.id, channel=channel)
+            session.flush()
+            return _view(handoff, None)
+
+    def open_handoff(self, conversation_id: str) -> Optional[HandoffView]:
+        with self._sessions() as session:
+            handoff = self._open_for(session, conversation_id)
+            if handoff is None or handoff.kind != "live":
+                return None
+            return self._load_view(session, handoff.id)
+
+    def person_says(self, conversation_id: str, text: str) -> Optional[HandoffView]:
+        """Stores the person's message for the nurse if a live handoff is open; None means the bot answers."""
+        with self._sessions() as session, session.begin():
+            handoff = self._open_for(session, conversation_id)
+            if handoff is None or handoff.kind != "live":
+                return None
+            session.add(HandoffMessage(handoff_id=handoff.id, author="person", text=text, created_at=self._now()))
+            self._event(session, "person_message", "person", handoff.id)
+            return self._load_view(session, handoff.id)
+
+    def cancel_by_person(self, conversation_id: str) -> Optional[HandoffView]:
+        with self._sessions() as session, session.begin():
+            handoff = self._open_for(session, conversation_id)
+            if handoff is None or handoff.kind != "live":
+                return None
+            if not self._transition(session, handoff.id, OPEN_STATES, state="cancelled", ended_at=self._now()):
+                return None
+            self._event(session, "cancelled", "person", handoff.id)
+            return self._load_view(session, handoff.id)
+
+    def record_bot_turn(self, handoff_id: int, author: str, text: str) -> None:
+        with self._sessions() as session, session.begin():
+            self._get(session, handoff_id)
+            session.add(HandoffMessage(handoff_id=handoff_id, author=author, text=text, created_at=self._now()))
+
+    # ----- the nurse's side -----
+
+    def queue(self) -> list[QueueItem]:
+        """Waiting live handoffs: urgent first, then oldest."""
+        now = self._now()
+        with self._sessions() as session:
+            rows = (
+                session.execute(
+                    select(Handoff)
+                    .where(Handoff.state == "waiting", Handoff.kind == "live")
+                    .order_by((Handoff.priority == "urgent").desc(), Handoff.created_at, Handoff.id)
+                )
+                .scalars()
+                .all()
+            )
+            last = self._last_person_messages(session, [h.id for h in rows])
+            return [
+                QueueItem(_view(h, None), i + 1, (now - _aware(h.created_at)).total_seconds(), last.get(h.id))  # type: ignore[operator]
+                for i, h in enumerate(rows)
+            ]
+
+    def _last_person_messages(self, session: Session, ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        newest = (
+            select(HandoffMessage.handoff_id, func.max(HandoffMessage.id).label("id"))
+            .where(HandoffMessage.handoff_id.in_(ids), HandoffMessage.author == "person")
+            .group_by(HandoffMessage.handoff_id)
+            .subquery()
+        )
+        rows = session.execute(select(HandoffMessage).join(newest, HandoffMessage.id == newest.c.id)).scalars()
+        return {m.handoff_id: m.text for m in rows}
+
+    def left_messages(self, include_done: bool = False) -> list[HandoffView]:
+        """Out-of-hours messages, oldest first."""
+        with self._sessions() as session:
+            query = select(Handoff).where(Handoff.kind == "message")
+            if not include_done:
+                query = query.where(Handoff.state.in_(OPEN_STATES))
+            rows = session.execute(query.order_by(Handoff.created_at, Handoff.id)).scalars().all()
+            return [self._load_view(session, h.id) for h in rows]
+
+    def position(self, handoff_id: int) -> int:
+        return next((item.position for item in self.queue() if item.handoff.id == handoff_id), 0)
+
+    def estimated_wait(self, position: int) -> dt.timedelta:
+        """Position times the median wait of recent claims (five minutes each before there are any)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Handoff.created_at, Handoff.claimed_at)
+                .where(Handoff.claimed_at.is_not(None), Handoff.kind == "live")
+                .order_by(Handoff.claimed_at.desc())
+                .limit(RECENT_CLAIMS)
+            ).all()
+        waits = [(_aware(c) - _aware(a)).total_seconds() for a, c in rows]  # type: ignore[operator]
+        each = dt.timedelta(seconds=statistics.median(waits)) if waits else DEFAULT_WAIT
+        return max(each, dt.timedelta(minutes=1)) * max(position, 1)
+
+    def detail(self, handoff_id: int) -> tuple[HandoffView, list[MessageView]]:
+        with self._sessions() as session:
+            view = self._load_view(session, handoff_id)
+            rows = session.execute(
+                select(HandoffMessage, Nurse.display_name)
+                .outerjoin(Nurse, Nurse.id == HandoffMessage.nurse_id)
+                .where(HandoffMessage.handoff_id == handoff_id)
+                .order_by(HandoffMessage.id)
+            ).all()
+            return view, [MessageView(m.id, m.author, m.text, _aware(m.created_at), name) for m, name in rows]  # type: ignore[arg-type]
+
+    def claim(self, handoff_id: int, nurse_id: int) -> HandoffView:
+        """Exactly one of several nurses claiming at once wins; the others get Conflict."""
+        with self._sessions() as session, session.begin():
+            handoff = self._get(session, handoff_id)
+            won = self._transition(
+                session, handoff_id, ("waiting",), state="claimed", claimed_by=nurse_id, claimed_at=self._now()
+            )
+            if not won:
+                session.refresh(handoff)
+                self._event(session, "claim_lost", "nurse", handoff_id, nurse_id)
+                raise Conflict(f"handoff {handoff_id} is {handoff.state}, not waiting")
+            self._event(session, "claimed", "nurse", handoff_id, nurse_id)
+            view = self._load_view(session, handoff_id)
+            if view.kind == "live":
+                text = self._wording.text("utter_handoff_nurse_joined", nurse=view.claimed_by_name)
+                self._enqueue(session, handoff, "system", text)
+                session.add(HandoffMessage(handoff_id=handoff_id, author="system", text=text, created_at=self._now()))
+            return view
+
+    def _claimed_by(self, session: Session, handoff_id: int, nurse_id: int) -> Handoff:
+        handoff = self._get(session, handoff_id)
+        if handoff.state != "claimed" or handoff.claimed_by != nurse_id:
+            raise Conflict(f"handoff {handoff_id} is not claimed by you")
+        return handoff
+
+    def reply(self, handoff_id: int, nurse_id: int, text: str) -> MessageView:
+        text = text.strip()
+        if not text:
+            raise HandoffError("a reply needs some text")
+        with self._sessions() as session, session.begin():
+            handoff = self._claimed_by(session, handoff_id, nurse_id)
+            message = HandoffMessage(
+                handoff_id=handoff_id, author="nurse", nurse_id=nurse_id, text=text, created_at=self._now()
+            )
+            session.add(message)
+            self._enqueue(session, handoff, "nurse", text)
+            self._event(session, "nurse_reply", "nurse", handoff_id, nurse_id)
+            session.flush()
+            name = session.get(Nurse, nurse_id).display_name
+            return MessageView(message.id, "nurse", text, self._now(), name)
+
+    def hand_back(self, handoff_id: int, nurse_id: int) -> HandoffView:
+        with self._sessions() as session, session.begin():
+            handoff = self._claimed_by(session, handoff_id, nurse_id)
+            if not self._transition(
+                session,
+                handoff_id,
+                ("claimed",),
+                [Handoff.claimed_by == nurse_id],
+                state="returned",
+                ended_at=self._now(),
+            ):
+                raise Conflict(f"handoff {handoff_id} changed while handing back")
+            if handoff.kind == "live":
+                text = self._wording.text("utter_handoff_back_to_bot")
+                self._enqueue(session, handoff, "system", text)
+                session.add(HandoffMessage(handoff_id=handoff_id, author="system", text=text, created_at=self._now()))
+            self._event(session, "returned", "nurse", handoff_id, nurse_id)
+            return self._load_view(session, handoff_id)
+
+    def close(self, handoff_id: int, nurse_id: int, outcome: str) -> HandoffView:
+        outcome = outcome.strip()
+        if not outcome:
+            raise HandoffError("closing needs an outcome")
+        with self._sessions() as session, session.begin():
+            handoff = self._claimed_by(session, handoff_id, nurse_id)
+            if not self._transition(
+                session,
+                handoff_id,
+                ("claimed",),
+                [Handoff.claimed_by == nurse_id],
+                state="closed",
+                ended_at=self._now(),
+                outcome=outcome,
+            ):
+                raise Conflict(f"handoff {handoff_id} changed while closing")
+            if handoff.kind == "live":
+                text = self._wording.text("utter_handoff_closed")
+                self._enqueue(session, handoff, "system", text)
+            self._event(session, "closed", "nurse", handoff_id, nurse_id, outcome=outcome)
+            return self._load_view(session, handoff_id)
+
+    # ----- delivery and live updates -----
+
+    def pending_for(self, conversation_id: str) -> list[tuple[int, str, str]]:
+        """Undelivered messages for the person, oldest first: (outbox id, author, text)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.conversation_id == conversation_id, OutboxMessage.delivered_at.is_(None))
+                .order_by(OutboxMessage.id)
+            ).scalars()
+            return [(m.id, m.author, m.text) for m in rows]
+
+    def pending_on(self, channel: str, limit: int = 100) -> list[tuple[int, str, str, str]]:
+        """Undelivered messages on a channel that pushes: (outbox id, conversation, author, text)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.channel == channel, OutboxMessage.delivered_at.is_(None))
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+            ).scalars()
+            return [(m.id, m.conversation_id, m.author, m.text) for m in rows]
+
+    def mark_delivered(self, outbox_ids: Sequence[int]) -> None:
+        if not outbox_ids:
+            return
+        with self._sessions() as session, session.begin():
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.delivered_at.is_(None))
+                .values(delivered_at=self._now(), attempts=OutboxMessage.attempts + 1)
+            )
+
+    def mark_failed(self, outbox_id: int, error: str) -> None:
+        with self._sessions() as session, session.begin():
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == outbox_id)
+                .values(attempts=OutboxMessage.attempts + 1, last_error=error[:1000])
+            )
+
+    def events_since(self, last_id: int, limit: int = 200) -> list[EventView]:
+        with self._sessions() as session:
+            rows = session.execute(
+                select(HandoffEvent).where(HandoffEvent.id > last_id).order_by(HandoffEvent.id).limit(limit)
+            ).scalars()
+            return [
+                EventView(e.id, _aware(e.at), e.handoff_id, e.actor, e.kind, json.loads(e.detail) if e.detail else {})  # type: ignore[arg-type]
+                for e in rows
+            ]
+
+    def latest_event_id(self) -> int:
+        with self._sessions() as session:
+            return session.execute(select(func.max(HandoffEvent.id))).scalar() or 0
+
+    def wait_statistics(self, since: dt.datetime) -> dict[str, Any]:
+        """Waiting-time figures for the operations lead: claimed handoffs created since `since`."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Handoff.created_at, Handoff.claimed_at).where(
+                    and_(Handoff.kind == "live", Handoff.created_at >= since)
+                )
+            ).all()
+        waits = sorted((_aware(c) - _aware(a)).total_seconds() for a, c in rows if c is not None)  # type: ignore[operator]
+        return {
+            "handoffs": len(rows),
+            "claimed": len(waits),
+            "median_wait_seconds": statistics.median(waits) if waits else None,
+            "p90_wait_seconds": waits[min(len(waits) - 1, int(len(waits) * 0.9))] if waits else None,
+            "longest_wait_seconds": waits[-1] if waits else None,
+        }

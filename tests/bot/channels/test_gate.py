@@ -1,0 +1,69 @@
+"""The gate: during a handoff the person's messages go to the nurse, never to Rasa."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from bot.channels.gate import HandoffGate, wants_to_leave
+
+
+def run(gate: HandoffGate, text: str, sender: str = "c1"):
+    seen = []
+
+    async def to_rasa(message: UserMessage) -> None:
+        seen.append(message.text)
+        await message.output_channel.send_text_message(message.sender_id, "bot reply")
+
+    output = CollectingOutputChannel()
+    asyncio.run(gate.handle(UserMessage(text, output, sender), to_rasa))
+    return seen, output.messages
+
+
+@pytest.fixture
+def gate(service):
+    return HandoffGate(lambda: service)
+
+
+def test_without_a_handoff_messages_go_to_rasa(gate):
+    seen, out = run(gate, "what is recurrence")
+    assert seen == ["what is recurrence"] and out[0]["text"] == "bot reply"
+
+
+def test_during_a_handoff_messages_go_to_the_nurse_and_replies_come_back(gate, service, nurses):
+    handoff = service.request("c1", "rest", "asked").handoff
+    seen, out = run(gate, "are you there?")
+    assert seen == [] and out == []
+    service.claim(handoff.id, nurses[0].id)
+    service.reply(handoff.id, nurses[0].id, "Yes, I'm Nurse 1")
+    seen, out = run(gate, "great")
+    assert seen == []
+    assert [(m["author"], m["text"]) for m in out][1] == ("nurse", "Yes, I'm Nurse 1")
+    assert out[0]["author"] == "system" and "joined" in out[0]["text"]
+    assert [m.text for m in service.detail(handoff.id)[1] if m.author == "person"] == ["are you there?", "great"]
+    assert service.pending_for("c1") == []  # delivered once
+
+
+def test_back_to_the_bot_leaves_the_queue(gate, service):
+    service.request("c1", "rest", "asked")
+    seen, out = run(gate, "Back to the bot!")
+    assert seen == [] and "back with the assistant" in out[0]["text"]
+    seen, _ = run(gate, "what is recurrence")
+    assert seen == ["what is recurrence"]
+
+
+def test_cancel_without_a_handoff_is_an_ordinary_message(gate):
+    seen, _ = run(gate, "cancel")
+    assert seen == ["cancel"]
+
+
+@pytest.mark.parametrize("text", ["cancel", "CANCEL.", "back to the bot", " back to bot "])
+def test_leave_phrases(text):
+    assert wants_to_leave(text)
+
+
+@pytest.mark.parametrize("text", ["can i cancel my appointment", "bot", "i want to go back"])
+def test_not_leave_phrases(text):
+    assert not wants_to_leave(text)

@@ -1,0 +1,99 @@
+"""Nurse handoff end to end over the REST channel, in and out of hours, and across a restart."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from bot.clock import system_clock
+from bot.db import make_engine, make_session_factory
+from bot.handoff.nurses import NurseAccounts
+from bot.handoff.service import HandoffService
+from bot.wording import Wording
+from tests.integration.conftest import SATURDAY_2PM
+
+
+@pytest.fixture
+def nurse_side(service):
+    """What the nurse console does, on the same database as the running servers."""
+    from argon2 import PasswordHasher
+
+    sessions = make_session_factory(make_engine(service.database_url))
+    handoffs = HandoffService(sessions, system_clock, Wording.from_domain())
+    accounts = NurseAccounts(sessions, system_clock, PasswordHasher(time_cost=1, memory_cost=1024))
+    name = f"nurse-{uuid.uuid4().hex[:8]}"
+    nurse = accounts.create(name, "Nurse Amy", "a long enough password")
+    return handoffs, nurse
+
+
+def texts(messages):
+    return [m.get("text", "") for m in messages]
+
+
+def test_full_handoff_in_opening_hours(service, nurse_side):
+    handoffs, nurse = nurse_side
+    person = f"p-{uuid.uuid4()}"
+    assert "last reviewed" in texts(service.say(person, "what is recurrence"))[-1]
+    queued = " ".join(texts(service.say(person, "can I talk to a nurse please")))
+    assert "number 1 in the queue" in queued and "roughly 5 minutes" in queued
+
+    [item] = [i for i in handoffs.queue() if i.handoff.conversation_id == person]
+    handoff = handoffs.claim(item.handoff.id, nurse.id)
+    _, transcript = handoffs.detail(handoff.id)
+    assert ("person", "what is recurrence") in [(m.author, m.text) for m in transcript]
+    handoffs.reply(handoff.id, nurse.id, "Hello, I'm Amy. How can I help?")
+
+    replies = service.say(person, "I'm worried about a lump near my scar")
+    assert [(m.get("author"), m["text"]) for m in replies] == [
+        ("system", "Nurse Amy, one of our specialist nurses, has joined the chat."),
+        ("nurse", "Hello, I'm Amy. How can I help?"),
+    ]  # and nothing from the bot: the message went to the nurse
+    assert handoffs.detail(handoff.id)[1][-1].text == "I'm worried about a lump near my scar"
+
+    handoffs.hand_back(handoff.id, nurse.id)
+    replies = service.say(person, "what are the symptoms of secondary breast cancer")
+    assert replies[0]["author"] == "system" and "handed you back" in replies[0]["text"]
+    assert "bones" in " ".join(texts(replies[1:]))  # the bot answers again
+
+
+def test_leaving_the_queue(service, nurse_side):
+    handoffs, _ = nurse_side
+    person = f"p-{uuid.uuid4()}"
+    service.say(person, "i want to speak to a nurse")
+    assert handoffs.open_handoff(person) is not None
+    assert "back with the assistant" in texts(service.say(person, "cancel"))[0]
+    assert handoffs.open_handoff(person) is None
+    assert "last reviewed" in texts(service.say(person, "what is recurrence"))[-1]
+
+
+def test_out_of_hours_offers_a_message(service, clock, nurse_side):
+    handoffs, _ = nurse_side
+    clock(SATURDAY_2PM)
+    person = f"p-{uuid.uuid4()}"
+    reply = " ".join(texts(service.say(person, "can i speak to a nurse")))
+    assert "aren't available" in reply and "open again on Monday at 9am" in reply and "0808 800 6000" in reply
+    assert handoffs.open_handoff(person) is None
+    assert "type your message" in " ".join(texts(service.say(person, "yes please")))
+    saved = " ".join(texts(service.say(person, "Could a nurse explain what happens at a follow-up appointment")))
+    assert "saved" in saved
+    left = [m for m in handoffs.left_messages() if m.conversation_id == person]
+    assert len(left) == 1
+    assert handoffs.detail(left[0].id)[1][0].text == "Could a nurse explain what happens at a follow-up appointment"
+    assert "last reviewed" in texts(service.say(person, "what is recurrence"))[-1]  # the bot is still there
+
+
+def test_restart_mid_handoff_loses_nothing(service, nurse_side):
+    handoffs, nurse = nurse_side
+    person = f"p-{uuid.uuid4()}"
+    service.say(person, "can I talk to a nurse")
+    handoff = handoffs.open_handoff(person)
+    handoffs.claim(handoff.id, nurse.id)
+    service.say(person, "first message before the restart")
+    service.stop()
+    handoffs.reply(handoff.id, nurse.id, "reply written while the server was down")
+    service.start()
+    replies = service.say(person, "second message after the restart")
+    assert "reply written while the server was down" in texts(replies)
+    person_lines = [m.text for m in handoffs.detail(handoff.id)[1] if m.author == "person"]
+    assert person_lines[-2:] == ["first message before the restart", "second message after the restart"]
