@@ -24,7 +24,7 @@ NLU_FILES    := $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/d
 CONTENT_FILES := $(wildcard data/content/*.yml)
 BOT_SOURCES  := $(shell find bot -name '*.py' 2>/dev/null)
 
-.PHONY: help run test lint install spacy content train validate test-unit test-nlu test-stories bench-nlu lock clean
+.PHONY: help run test lint install browser spacy migrate content train validate test-unit test-nlu test-stories bench-nlu lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ help: ## List the targets
 run: install spacy content train ## Install, build, train if needed, and start the actions (5055) and Rasa (5005)
 	@scripts/run.sh
 
-test: install spacy content train ## Run the whole suite: unit, NLU accuracy, data validation, conversation tests, end to end
+test: install browser spacy content train ## Run the whole suite: unit, NLU accuracy, data validation, conversation tests, end to end
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory test-stories
 
@@ -49,15 +49,24 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install -q -r requirements.txt
 	@touch $@
 
+browser: ## Install Debian's chromium for the browser tests (only if missing)
+	@scripts/install-browser.sh
+
 spacy: $(SPACY_MODEL)/.built ## Build the project's spaCy pipeline from blank("en") and data/spacy patterns
 
 $(SPACY_MODEL)/.built: $(VENV)/.installed data/spacy/entity_patterns.jsonl bot/nlu/pipeline.py
 	$(PY) -m bot.nlu build $(SPACY_MODEL)
 	@touch $@
 
+migrate: $(HELPLINE_DATA_DIR)/.migrated ## Apply the Alembic migrations to the project's database
+
+$(HELPLINE_DATA_DIR)/.migrated: $(VENV)/.installed $(wildcard bot/migrations/versions/*.py)
+	$(PY) -m bot.db upgrade
+	@touch $@
+
 content: $(HELPLINE_DATA_DIR)/.content-imported ## Validate and import data/content into the database
 
-$(HELPLINE_DATA_DIR)/.content-imported: $(VENV)/.installed $(CONTENT_FILES)
+$(HELPLINE_DATA_DIR)/.content-imported: $(HELPLINE_DATA_DIR)/.migrated $(CONTENT_FILES)
 	$(PY) -m bot.content import data/content
 	@touch $@
 

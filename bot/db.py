@@ -52,3 +52,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def main() -> int:
+    """`python -m bot.db upgrade`: applies the migrations to HELPLINE_DATABASE_URL."""
+    import sys
+
+    from bot.config import Settings
+
+    if sys.argv[1:] != ["upgrade"]:
+        print("usage: python -m bot.db upgrade", file=sys.stderr)
+        return 2
+    url = Settings.from_env().database_url
+    upgrade(make_engine(url))
+    print(f"Database is at the latest migration: {make_url(url).render_as_string(hide_password=True)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

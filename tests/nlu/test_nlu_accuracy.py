@@ -13,9 +13,9 @@ from bot.nlu.evaluation import HELD_OUT, evaluate, load_examples
 MODEL = PROJECT_ROOT / "models" / "helpline.tar.gz"
 # Set from the measured scores of the chosen pipeline (BENCHMARKS.md), a few points
 # below them so that ordinary retraining noise passes and a real regression does not.
-ACCURACY_FLOOR = 0.90
-MACRO_F1_FLOOR = 0.90
-ENTITY_RECALL_FLOOR = 0.85
+ACCURACY_FLOOR = 0.92
+MACRO_F1_FLOOR = 0.92
+ENTITY_RECALL_FLOOR = 0.90
 SAFETY_INTENTS = ("report_urgent_symptom", "express_crisis")
 
 

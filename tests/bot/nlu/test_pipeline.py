@@ -52,3 +52,7 @@ def test_saved_pipeline_loads_with_the_same_matches(tmp_path, nlp):
     text = "chemo for mets in my lungs"
     assert [(e.label_, e.ent_id_) for e in loaded(text).ents] == [(e.label_, e.ent_id_) for e in nlp(text).ents]
     assert loaded.pipe_names == ["entity_ruler"]
+
+
+def test_site_and_type_in_one_phrase_are_both_found(nlp):
+    assert entities(nlp, "pain from bone mets") == [("body_site", "bone", "bone"), ("recurrence_type", "secondary", "mets")]
