@@ -14,12 +14,23 @@ UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any s
 USED_BY_RASA = {"utter_default"}
 
 
-def _uttered_by_custom_actions() -> tuple[set[str], set[str]]:
-    """Response names the actions pass as `response=`, and f-string prefixes they build names from."""
-    source = "\n".join(p.read_text() for p in (PROJECT_ROOT / "actions").glob("*.py"))
-    names = set(re.findall(r'response="(utter_\w+)"', source))
+def _uttered_by_code() -> tuple[set[str], set[str]]:
+    """Response names the actions utter (`response=`) or bot/ renders (`.text(`), and f-string prefixes."""
+    files = list((PROJECT_ROOT / "actions").glob("*.py")) + list((PROJECT_ROOT / "bot").rglob("*.py"))
+    source = "\n".join(p.read_text() for p in files)
+    names = set(re.findall(r'(?:response=|text\()"(utter_\w+)"', source))
     prefixes = set(re.findall(r'response=f"(utter_\w+?)\{', source))
     return names, prefixes
+
+
+def _asked_by_forms() -> set[str]:
+    """Rasa's forms ask for each required slot with `utter_ask_<slot>`."""
+    import yaml
+
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+    return {
+        f"utter_ask_{slot}" for form in (domain.get("forms") or {}).values() for slot in form.get("required_slots", [])
+    }
 
 
 def _explained(warning: str) -> bool:
@@ -27,8 +38,10 @@ def _explained(warning: str) -> bool:
     if not match:
         return False
     name = match.group(1)
-    names, prefixes = _uttered_by_custom_actions()
-    return name in USED_BY_RASA or name in names or any(name.startswith(p) for p in prefixes)
+    names, prefixes = _uttered_by_code()
+    return (
+        name in USED_BY_RASA or name in names or name in _asked_by_forms() or any(name.startswith(p) for p in prefixes)
+    )
 
 
 def test_rasa_data_validate_has_no_unexplained_warnings():

@@ -35,7 +35,10 @@ class NurseView:
 
 
 def _view(nurse: Nurse) -> NurseView:
-    return NurseView(nurse.id, nurse.username, nurse.display_name, nurse.role, nurse.active, nurse.created_at)
+    created = nurse.created_at
+    if created.tzinfo is None:  # SQLite returns the stored UTC time without its zone
+        created = created.replace(tzinfo=dt.timezone.utc)
+    return NurseView(nurse.id, nurse.username, nurse.display_name, nurse.role, nurse.active, created)
 
 
 class NurseAccounts:

@@ -24,6 +24,8 @@ from bot.handoff.models import (
 from bot.wording import Wording
 
 DEFAULT_WAIT = dt.timedelta(minutes=5)
+MAX_REPLY = 4000
+MAX_OUTCOME = 500
 RECENT_CLAIMS = 20
 
 
@@ -351,22 +353,37 @@ class HandoffService:
 
     def claim(self, handoff_id: int, nurse_id: int) -> HandoffView:
         """Exactly one of several nurses claiming at once wins; the others get Conflict."""
-        with self._sessions() as session, session.begin():
-            handoff = self._get(session, handoff_id)
-            won = self._transition(
-                session, handoff_id, ("waiting",), state="claimed", claimed_by=nurse_id, claimed_at=self._now()
-            )
-            if not won:
-                session.refresh(handoff)
+        with self._sessions() as session:
+            with session.begin():
+                handoff = self._get(session, handoff_id)
+                won = self._transition(
+                    session, handoff_id, ("waiting",), state="claimed", claimed_by=nurse_id, claimed_at=self._now()
+                )
+                if won:
+                    return self._after_claim(session, handoff, nurse_id)
+            with session.begin():  # the losing attempt is audited too, in its own unit of work
+                state = self._get(session, handoff_id).state
                 self._event(session, "claim_lost", "nurse", handoff_id, nurse_id)
-                raise Conflict(f"handoff {handoff_id} is {handoff.state}, not waiting")
-            self._event(session, "claimed", "nurse", handoff_id, nurse_id)
-            view = self._load_view(session, handoff_id)
-            if view.kind == "live":
-                text = self._wording.text("utter_handoff_nurse_joined", nurse=view.claimed_by_name)
-                self._enqueue(session, handoff, "system", text)
-                session.add(HandoffMessage(handoff_id=handoff_id, author="system", text=text, created_at=self._now()))
-            return view
+        raise Conflict(f"handoff {handoff_id} is {state}, not waiting")
+
+    def _after_claim(self, session: Session, handoff: Handoff, nurse_id: int) -> HandoffView:
+        self._event(session, "claimed", "nurse", handoff.id, nurse_id)
+        view = self._load_view(session, handoff.id)
+        if view.kind == "live":
+            text = self._wording.text("utter_handoff_nurse_joined", nurse=view.claimed_by_name)
+            self._enqueue(session, handoff, "system", text)
+            session.add(HandoffMessage(handoff_id=handoff.id, author="system", text=text, created_at=self._now()))
+        return view
+
+    def claimed_by_nurse(self, nurse_id: int) -> list[HandoffView]:
+        """The conversations a nurse has claimed and not yet handed back or closed, oldest first."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Handoff.id)
+                .where(Handoff.state == "claimed", Handoff.claimed_by == nurse_id)
+                .order_by(Handoff.claimed_at, Handoff.id)
+            ).scalars()
+            return [self._load_view(session, handoff_id) for handoff_id in rows]
 
     def _claimed_by(self, session: Session, handoff_id: int, nurse_id: int) -> Handoff:
         handoff = self._get(session, handoff_id)
@@ -378,6 +395,8 @@ class HandoffService:
         text = text.strip()
         if not text:
             raise HandoffError("a reply needs some text")
+        if len(text) > MAX_REPLY:
+            raise HandoffError(f"a reply can be at most {MAX_REPLY} characters")
         with self._sessions() as session, session.begin():
             handoff = self._claimed_by(session, handoff_id, nurse_id)
             message = HandoffMessage(
@@ -413,6 +432,8 @@ class HandoffService:
         outcome = outcome.strip()
         if not outcome:
             raise HandoffError("closing needs an outcome")
+        if len(outcome) > MAX_OUTCOME:
+            raise HandoffError(f"an outcome can be at most {MAX_OUTCOME} characters")
         with self._sessions() as session, session.begin():
             handoff = self._claimed_by(session, handoff_id, nurse_id)
             if not self._transition(
@@ -488,6 +509,7 @@ class HandoffService:
 
     def wait_statistics(self, since: dt.datetime) -> dict[str, Any]:
         """Waiting-time figures for the operations lead: claimed handoffs created since `since`."""
+        since = since.astimezone(dt.timezone.utc)
         with self._sessions() as session:
             rows = session.execute(
                 select(Handoff.created_at, Handoff.claimed_at).where(

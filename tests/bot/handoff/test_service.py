@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -71,6 +73,8 @@ def test_claim_race_has_exactly_one_winner(service, nurses):
     winners = [v for v in outcomes.values() if v != "lost"]
     assert len(winners) == 1 and list(outcomes.values()).count("lost") == 1
     assert service.detail(handoff.id)[0].claimed_by == winners[0]
+    assert [e.kind for e in service.events_since(0)] == ["created", "claimed", "claim_lost"]  # the loser is audited
+    assert [h.id for h in service.claimed_by_nurse(winners[0])] == [handoff.id]
 
 
 def test_full_handoff_flow_with_outbox_and_audit(service, nurses, session_factory):
@@ -151,8 +155,16 @@ def test_estimated_wait_learns_from_recent_claims(service, nurses, clock):
         clock.advance(minutes=2)
         service.claim(h.id, nurses[0].id)
     assert service.estimated_wait(1).total_seconds() == 120
-    stats = service.wait_statistics(clock.now.replace(hour=0))
+    stats = service.wait_statistics(clock.now - dt.timedelta(hours=1))
     assert stats["claimed"] == 3 and stats["median_wait_seconds"] == 120
+
+
+def test_wait_statistics_respect_the_time_zone_of_since(service, nurses, clock):
+    h = service.request("c1", "rest", "asked").handoff
+    service.claim(h.id, nurses[0].id)
+    tokyo = ZoneInfo("Asia/Tokyo")  # 9 hours ahead of UTC: a naive comparison would get both wrong
+    assert service.wait_statistics((clock.now - dt.timedelta(hours=1)).astimezone(tokyo))["claimed"] == 1
+    assert service.wait_statistics((clock.now + dt.timedelta(hours=1)).astimezone(tokyo))["claimed"] == 0
 
 
 def test_events_feed_is_ordered_and_resumable(service, nurses):

@@ -55,4 +55,7 @@ def test_saved_pipeline_loads_with_the_same_matches(tmp_path, nlp):
 
 
 def test_site_and_type_in_one_phrase_are_both_found(nlp):
-    assert entities(nlp, "pain from bone mets") == [("body_site", "bone", "bone"), ("recurrence_type", "secondary", "mets")]
+    assert entities(nlp, "pain from bone mets") == [
+        ("body_site", "bone", "bone"),
+        ("recurrence_type", "secondary", "mets"),
+    ]

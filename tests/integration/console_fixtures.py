@@ -1,0 +1,78 @@
+"""Fixtures for the console's browser test: the console server and Debian's headless Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from bot.clock import system_clock
+from bot.db import make_engine, make_session_factory
+from bot.handoff.nurses import NurseAccounts
+from bot.handoff.service import HandoffService
+from bot.wording import Wording
+from tests.bot.console.conftest import ConsoleServer, start_console
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def unavailable(reason: str) -> None:
+    """In CI a missing browser is a broken setup, so the test fails there; elsewhere it is skipped."""
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable(
+            "the playwright package is not installed in .venv (pip install playwright; no `playwright install`)"
+        )
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing: run scripts/install-browser.sh")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class BrowserConsole:
+    server: ConsoleServer
+    service: HandoffService
+    accounts: NurseAccounts
+
+
+@pytest.fixture
+def browser_console(tmp_path) -> Iterator[BrowserConsole]:
+    server = start_console(tmp_path / "var")
+    engine = make_engine(server.database_url)
+    sessions: sessionmaker = make_session_factory(engine)
+    try:
+        yield BrowserConsole(
+            server,
+            HandoffService(sessions, system_clock, Wording.from_domain()),
+            NurseAccounts(sessions, system_clock),
+        )
+    finally:
+        server.stop()
+        engine.dispose()

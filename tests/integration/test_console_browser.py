@@ -1,0 +1,130 @@
+"""The nurse console in real headless Chromium: live queue, claim, reply, a lost claim, and closing."""
+
+from __future__ import annotations
+
+import uuid
+
+from bot.config import PROJECT_ROOT
+from tests.integration.console_fixtures import BrowserConsole, browser_console, chromium  # noqa: F401 (fixtures)
+
+PASSWORD = "a-long-browser-password"
+SCREENSHOT = PROJECT_ROOT / "docs" / "console.png"
+CLAIM_LOST = "Another nurse has already claimed this conversation."
+
+
+def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+    from playwright.sync_api import expect
+
+    service, url = browser_console.service, browser_console.server.url
+    browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
+    sam = browser_console.accounts.create("sam", "Sam Patel", PASSWORD)
+    service.leave_message("sms-447700900123", "sms", "Please ring me tomorrow about my scan results. Thank you.")
+
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    try:
+        page.goto(f"{url}/console")
+        sign_in = page.locator("#sign-in-form")
+        sign_in.get_by_label("Username").fill("jo")
+        sign_in.get_by_label("Password").fill(PASSWORD)
+        sign_in.get_by_role("button", name="Sign in").click()
+        expect(page.locator("#signed-in-as")).to_have_text("Jo Bloggs (nurse)")
+        expect(page.locator("#connection")).to_have_text("Live", timeout=5000)
+        expect(page.locator("#queue-empty")).to_be_visible()
+        expect(page.locator("#left-messages")).to_contain_text("Please ring me tomorrow")
+
+        # A person asks for a nurse, from this process: it reaches the page through the events table only.
+        conversation = f"web-{uuid.uuid4().hex}"
+        handoff = service.request(
+            conversation,
+            channel="rest",
+            reason="Asked to talk to a nurse",
+            transcript=[
+                ("person", "hi"),
+                ("bot", "Hello, I'm the helpline assistant. I give information, not a diagnosis."),
+                ("person", "I've found a small lump near my scar and I'm scared the cancer is back"),
+                ("bot", "I'm sorry you're worried. I'll find you one of our nurses."),
+            ],
+        ).handoff.id
+        entry = page.locator(f'#queue button[data-id="{handoff}"]')
+        entry.wait_for(timeout=5000)
+        expect(entry).to_contain_text("I've found a small lump near my scar")
+        expect(page.locator("#notice-text")).to_contain_text("Someone new is waiting: Asked to talk to a nurse")
+        expect(page.locator("#announcer")).to_contain_text("1 person waiting")
+        expect(page).to_have_title("(1) waiting – Nurse console")
+
+        # Keyboard only: open the conversation and claim it.
+        entry.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#conversation-title")).to_be_focused()
+        expect(page.locator("#transcript .msg-bot").first).to_contain_text("helpline assistant")
+        page.get_by_role("button", name="Claim this conversation").focus()
+        page.keyboard.press("Enter")
+        reply_box = page.get_by_label("Reply to the person")
+        expect(reply_box).to_be_focused()
+        expect(page.locator("#fact-state")).to_have_text("You are looking after this")
+        expect(page.locator("#transcript .msg-system")).to_contain_text("Jo Bloggs")
+        expect(page).to_have_title("Nurse console")
+
+        reply = "Hello, I'm Jo, one of the breast care nurses. When did you first notice the lump?"
+        reply_box.fill(reply)
+        reply_box.press("Enter")
+        expect(page.locator("#transcript .msg-nurse").last).to_contain_text(reply)
+        expect(reply_box).to_have_value("")
+        _, messages = service.detail(handoff)
+        assert ("nurse", reply) in [(m.author, m.text) for m in messages]
+        assert ("nurse", reply) in [(author, text) for _, author, text in service.pending_for(conversation)]
+
+        # The person answers: the message appears in the open transcript without a reload.
+        service.person_says(conversation, "About a week ago. It doesn't hurt but it feels hard.")
+        expect(page.locator("#transcript .msg-person .text").last).to_have_text(
+            "About a week ago. It doesn't hurt but it feels hard.", timeout=5000
+        )
+
+        # Another person waits, urgently, and their words look like HTML: they are shown as text.
+        hostile = '<img src=x onerror="document.body.dataset.owned = 1">Help, I feel very unwell'
+        urgent = service.request(
+            f"web-{uuid.uuid4().hex}",
+            channel="rest",
+            reason="Urgent symptoms",
+            priority="urgent",
+            transcript=[("person", hostile)],
+        ).handoff.id
+        urgent_entry = page.locator(f'#queue button[data-id="{urgent}"]')
+        urgent_entry.wait_for(timeout=5000)
+        expect(urgent_entry).to_contain_text("Urgent")
+        expect(urgent_entry).to_contain_text(hostile)
+        expect(page.locator("#notice-text")).to_contain_text("Urgent: someone new is waiting")
+        assert page.locator("img").count() == 0
+        assert page.evaluate("document.body.dataset.owned") is None
+
+        page.locator("#transcript").evaluate("node => { node.scrollTop = node.scrollHeight; }")
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+        # Sam claims the urgent conversation just as Jo presses Claim: Jo is told plainly.
+        def sam_claims_first(route) -> None:
+            service.claim(urgent, sam.id)
+            route.continue_()
+
+        page.route(f"**/api/handoffs/{urgent}/claim", sam_claims_first)
+        urgent_entry.click()
+        page.get_by_role("button", name="Claim this conversation").click()
+        expect(page.locator("#conversation-error")).to_have_text(CLAIM_LOST)
+        expect(page.locator("#fact-state")).to_have_text("Claimed by Sam Patel")
+        expect(page.locator("#claim-actions")).to_be_hidden()
+        expect(page.locator("#reply-form")).to_be_hidden()
+
+        # Back to Jo's own conversation, from "My conversations", and close it with an outcome.
+        page.locator(f'#mine button[data-id="{handoff}"]').click()
+        page.get_by_label("Outcome").select_option("Information and support given")
+        page.get_by_role("button", name="Close conversation").click()
+        expect(page.locator("#fact-state")).to_have_text("Closed: Information and support given")
+        expect(page.locator("#mine-empty")).to_be_visible()
+        view, _ = service.detail(handoff)
+        assert view.state == "closed" and view.outcome == "Information and support given"
+        assert page_errors == []
+    finally:
+        context.close()
