@@ -49,9 +49,7 @@ def request_nurse(
         return [SlotSet(OFFER_SLOT, None)]
     if services.hours.is_open(now):
         dispatcher.utter_message(response="utter_handoff_closing_soon")
-    else:
-        dispatcher.utter_message(response="utter_nurses_unavailable")
-    utter_helpline_status(dispatcher, services)
+    utter_helpline_status(dispatcher, services)  # closed: "Our nurses aren't available right now…"
     dispatcher.utter_message(response="utter_offer_leave_message")
     return [SlotSet(OFFER_SLOT, "leave_message")]
 

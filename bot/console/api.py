@@ -241,6 +241,14 @@ async def queue(request: Request) -> HTTPResponse:
     return json_response({"queue": [queue_json(item) for item in items]})
 
 
+@signed_in()
+async def mine(request: Request) -> HTTPResponse:
+    """The conversations the signed-in nurse has claimed, kept on the server so any computer shows them."""
+    nurse = await signed_in_nurse(request)
+    views = await blocking(console(request).handoffs.service.claimed_by_nurse, nurse.id)
+    return json_response({"handoffs": [handoff_json(view) for view in views]})
+
+
 async def _detail(request: Request, handoff_id: int) -> Tuple[HandoffView, List[MessageView]]:
     try:
         return await blocking(console(request).handoffs.service.detail, handoff_id)
@@ -450,6 +458,7 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     ("POST", "/api/logout", logout),
     ("GET", "/api/me", me),
     ("GET", "/api/queue", queue),
+    ("GET", "/api/mine", mine),
     ("GET", "/api/handoffs/<handoff_id>", handoff_detail),
     ("POST", "/api/handoffs/<handoff_id>/claim", claim),
     ("POST", "/api/handoffs/<handoff_id>/reply", reply),

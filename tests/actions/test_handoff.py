@@ -49,8 +49,8 @@ def test_asking_twice_keeps_one_handoff(services):
 def test_out_of_hours_says_when_and_offers_a_message(services, clock):
     clock["now"] = SATURDAY_2PM
     responses, messages, events = request(make_tracker("request_nurse"))
-    assert responses == ["utter_nurses_unavailable", "utter_helpline_closed_weekday", "utter_offer_leave_message"]
-    assert messages[1]["weekday"] == "Monday" and messages[1]["phone"] == "0808 800 6000"
+    assert responses == ["utter_helpline_closed_weekday", "utter_offer_leave_message"]
+    assert messages[0]["weekday"] == "Monday" and messages[0]["phone"] == "0808 800 6000"
     assert events == [SlotSet("handoff_offer", "leave_message")]
     assert services.handoff.open_handoff("test-user") is None
 

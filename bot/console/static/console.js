@@ -224,7 +224,7 @@
     $("signed-in-as").textContent = `${nurse.display_name} (${role})`;
     $("admin").hidden = nurse.role !== "admin";
     renderSoundToggle();
-    restoreMine();
+    state.mine = new Map();
     renderQueue();
     renderMine();
     renderLeft();
@@ -484,52 +484,24 @@
 
   // ---------- my conversations ----------
 
-  function mineKey() {
-    return `helpline-console:mine:${state.me.id}`;
-  }
-
-  function saveMine() {
-    if (state.me) localStorage.setItem(mineKey(), JSON.stringify([...state.mine.keys()]));
-  }
-
-  function restoreMine() {
-    state.mine = new Map();
-    let ids = [];
-    try {
-      ids = JSON.parse(localStorage.getItem(mineKey()) || "[]");
-    } catch (error) {
-      ids = [];
-    }
-    for (const id of ids) if (Number.isInteger(id)) state.mine.set(id, { id, reason: "…", channel: "", unread: false });
-  }
-
   function addMine(handoff) {
     const known = state.mine.get(handoff.id);
     state.mine.set(handoff.id, { id: handoff.id, reason: handoff.reason, channel: handoff.channel,
       kind: handoff.kind, claimed_at: handoff.claimed_at, unread: known ? known.unread : false });
-    saveMine();
     renderMine();
   }
 
   function removeMine(id) {
     state.mine.delete(id);
-    saveMine();
     renderMine();
   }
 
   async function refreshMine() {
-    // The server has no "claimed by me" list, so the console remembers what it claimed and re-checks each.
-    for (const id of [...state.mine.keys()]) {
-      try {
-        const data = await api("GET", `/api/handoffs/${id}`);
-        const handoff = data.handoff;
-        if (handoff.state === "claimed" && handoff.claimed_by === state.me.id) addMine(handoff);
-        else removeMine(id);
-      } catch (error) {
-        if (error.status === 404) removeMine(id);
-        else throw error;
-      }
-    }
+    const data = await api("GET", "/api/mine");
+    const claimed = new Set(data.handoffs.map((handoff) => handoff.id));
+    for (const id of [...state.mine.keys()]) if (!claimed.has(id)) state.mine.delete(id);
+    for (const handoff of data.handoffs) addMine(handoff);
+    renderMine();
   }
 
   function renderMine() {

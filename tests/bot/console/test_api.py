@@ -422,6 +422,8 @@ def test_claim_reply_hand_back_flow(console_server, nurse, nurse_accounts, hando
     assert claimed.json()["handoff"]["state"] == "claimed"
     assert claimed.json()["handoff"]["claimed_by_name"] == "Nurse Jo"
     assert client.post(f"{base}/claim", timeout=10).status_code == 200  # a second click changes nothing
+    assert [h["id"] for h in client.get(f"{console_server.url}/api/mine", timeout=10).json()["handoffs"]] == [handoff]
+    assert other.get(f"{console_server.url}/api/mine", timeout=10).json()["handoffs"] == []
 
     sent = client.post(f"{base}/reply", json={"text": "  Hello, I'm Jo, one of the nurses.  "}, timeout=10)
     assert sent.status_code == 201
@@ -442,6 +444,7 @@ def test_claim_reply_hand_back_flow(console_server, nurse, nurse_accounts, hando
 
     back = client.post(f"{base}/hand-back", timeout=10)
     assert back.status_code == 200 and back.json()["handoff"]["state"] == "returned"
+    assert client.get(f"{console_server.url}/api/mine", timeout=10).json()["handoffs"] == []
     after = client.post(f"{base}/reply", json={"text": "still there?"}, timeout=10)
     assert after.status_code == 409
     assert after.json() == {"error": "This conversation has already been handed back to the bot."}
