@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any, Awaitable, Callable, Optional, Sequence
+from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
-from bot.handoff.service import HandoffService
+from bot.handoff.service import HandoffService, Outgoing
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
@@ -30,10 +30,15 @@ def wants_to_leave(text: str) -> bool:
     return " ".join(_PUNCTUATION.sub(" ", text.lower()).split()) in LEAVE_PHRASES
 
 
-async def send(output: OutputChannel, recipient: str, author: str, text: str) -> None:
+async def send(
+    output: OutputChannel, recipient: str, author: str, text: str, sender_name: Optional[str] = None
+) -> None:
     """Sends a nurse or system message, marked with who it is from where the channel allows."""
     if isinstance(output, CollectingOutputChannel):
-        output.messages.append({"recipient_id": recipient, "text": text, "author": author})
+        message = {"recipient_id": recipient, "text": text, "author": author}
+        if sender_name:
+            message["sender_name"] = sender_name
+        output.messages.append(message)
         return
     await output.send_text_message(recipient, text)
 
@@ -53,16 +58,16 @@ class HandoffGate:
         return self._wording.text(name)
 
     async def deliver_pending(self, output: OutputChannel, conversation_id: str) -> None:
-        pending: Sequence[tuple[int, str, str]] = await asyncio.to_thread(self._service.pending_for, conversation_id)
+        pending: list[Outgoing] = await asyncio.to_thread(self._service.pending_for, conversation_id)
         delivered = []
-        for outbox_id, author, text in pending:
+        for message in pending:
             try:
-                await send(output, conversation_id, author, text)
+                await send(output, conversation_id, message.author, message.text, message.sender_name)
             except Exception as error:  # a channel failure must not lose the message: it stays in the outbox
-                logger.warning("delivery of outbox message %s failed: %s", outbox_id, type(error).__name__)
-                await asyncio.to_thread(self._service.mark_failed, outbox_id, repr(error))
+                logger.warning("delivery of outbox message %s failed: %s", message.id, type(error).__name__)
+                await asyncio.to_thread(self._service.mark_failed, message.id, repr(error))
                 break
-            delivered.append(outbox_id)
+            delivered.append(message.id)
         await asyncio.to_thread(self._service.mark_delivered, delivered)
 
     async def handle(self, message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:

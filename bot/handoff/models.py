@@ -91,11 +91,15 @@ class HandoffMessage(Base):
 
 
 class OutboxMessage(Base):
-    """A message for the person, kept until their channel has delivered it; nothing is lost on restart."""
+    """A message for the person, kept until their channel has delivered it; nothing is lost on restart.
+
+    Nurse and system messages on every channel; on channels that send asynchronously (SMS),
+    the bot's own replies too, so that a failed send is retried rather than lost.
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint(_in("author", ("nurse", "system")), name="author"),
+        CheckConstraint(_in("author", ("bot", "nurse", "system")), name="author"),
         Index("ix_outbox_pending", "conversation_id", "delivered_at"),
     )
 
@@ -104,11 +108,13 @@ class OutboxMessage(Base):
     channel = Column(String(40), nullable=False)
     handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="SET NULL"), nullable=True)
     author = Column(String(10), nullable=False)
+    sender_name = Column(String(120), nullable=True)
     text = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False)
     delivered_at = Column(DateTime(timezone=True), nullable=True)
     attempts = Column(Integer, nullable=False, default=0)
     last_error = Column(Text, nullable=True)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=True)
 
 
 class HandoffEvent(Base):

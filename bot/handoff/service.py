@@ -24,6 +24,8 @@ from bot.handoff.models import (
 from bot.wording import Wording
 
 DEFAULT_WAIT = dt.timedelta(minutes=5)
+RETRY_FIRST = dt.timedelta(seconds=2)
+RETRY_LONGEST = dt.timedelta(minutes=5)
 MAX_REPLY = 4000
 MAX_OUTCOME = 500
 RECENT_CLAIMS = 20
@@ -89,6 +91,24 @@ class Placed:
     created: bool
     position: int
     estimated_wait: dt.timedelta
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message waiting in the outbox for the person."""
+
+    id: int
+    conversation_id: str
+    channel: str
+    author: str  # bot | nurse | system
+    sender_name: Optional[str]  # the nurse's display name, for nurse messages
+    text: str
+
+
+def _outgoing(message: OutboxMessage) -> Outgoing:
+    return Outgoing(
+        message.id, message.conversation_id, message.channel, message.author, message.sender_name, message.text
+    )
 
 
 @dataclass(frozen=True)
@@ -163,18 +183,36 @@ class HandoffService:
             select(Handoff).where(Handoff.conversation_id == conversation_id, Handoff.state.in_(OPEN_STATES))
         ).scalar()
 
-    def _enqueue(self, session: Session, handoff: Handoff, author: str, text: str) -> None:
+    def _enqueue(
+        self, session: Session, handoff: Handoff, author: str, text: str, sender_name: Optional[str] = None
+    ) -> None:
         session.add(
             OutboxMessage(
                 conversation_id=handoff.conversation_id,
                 channel=handoff.channel,
                 handoff_id=handoff.id,
                 author=author,
+                sender_name=sender_name,
                 text=text,
                 created_at=self._now(),
                 attempts=0,
             )
         )
+
+    def send_later(self, conversation_id: str, channel: str, author: str, text: str) -> int:
+        """Queues a message for a channel that sends asynchronously (the bot's SMS replies)."""
+        with self._sessions() as session, session.begin():
+            message = OutboxMessage(
+                conversation_id=conversation_id,
+                channel=channel,
+                author=author,
+                text=text,
+                created_at=self._now(),
+                attempts=0,
+            )
+            session.add(message)
+            session.flush()
+            return message.id
 
     def _transition(self, session: Session, handoff_id: int, allowed: Sequence[str], extra=(), **values) -> bool:
         """UPDATE … WHERE state IN allowed: exactly one concurrent caller can succeed."""
@@ -403,10 +441,10 @@ class HandoffService:
                 handoff_id=handoff_id, author="nurse", nurse_id=nurse_id, text=text, created_at=self._now()
             )
             session.add(message)
-            self._enqueue(session, handoff, "nurse", text)
+            name = session.get(Nurse, nurse_id).display_name
+            self._enqueue(session, handoff, "nurse", text, sender_name=name)
             self._event(session, "nurse_reply", "nurse", handoff_id, nurse_id)
             session.flush()
-            name = session.get(Nurse, nurse_id).display_name
             return MessageView(message.id, "nurse", text, self._now(), name)
 
     def hand_back(self, handoff_id: int, nurse_id: int) -> HandoffView:
@@ -454,26 +492,31 @@ class HandoffService:
 
     # ----- delivery and live updates -----
 
-    def pending_for(self, conversation_id: str) -> list[tuple[int, str, str]]:
-        """Undelivered messages for the person, oldest first: (outbox id, author, text)."""
+    def pending_for(self, conversation_id: str) -> list[Outgoing]:
+        """Undelivered messages for the person, oldest first."""
         with self._sessions() as session:
             rows = session.execute(
                 select(OutboxMessage)
                 .where(OutboxMessage.conversation_id == conversation_id, OutboxMessage.delivered_at.is_(None))
                 .order_by(OutboxMessage.id)
             ).scalars()
-            return [(m.id, m.author, m.text) for m in rows]
+            return [_outgoing(m) for m in rows]
 
-    def pending_on(self, channel: str, limit: int = 100) -> list[tuple[int, str, str, str]]:
-        """Undelivered messages on a channel that pushes: (outbox id, conversation, author, text)."""
+    def pending_on(self, channel: str, limit: int = 100) -> list[Outgoing]:
+        """Undelivered messages on a channel that pushes, due now, oldest first."""
+        now = self._now()
         with self._sessions() as session:
             rows = session.execute(
                 select(OutboxMessage)
-                .where(OutboxMessage.channel == channel, OutboxMessage.delivered_at.is_(None))
+                .where(
+                    OutboxMessage.channel == channel,
+                    OutboxMessage.delivered_at.is_(None),
+                    (OutboxMessage.next_attempt_at.is_(None)) | (OutboxMessage.next_attempt_at <= now),
+                )
                 .order_by(OutboxMessage.id)
                 .limit(limit)
             ).scalars()
-            return [(m.id, m.conversation_id, m.author, m.text) for m in rows]
+            return [_outgoing(m) for m in rows]
 
     def mark_delivered(self, outbox_ids: Sequence[int]) -> None:
         if not outbox_ids:
@@ -485,13 +528,20 @@ class HandoffService:
                 .values(delivered_at=self._now(), attempts=OutboxMessage.attempts + 1)
             )
 
-    def mark_failed(self, outbox_id: int, error: str) -> None:
+    def mark_failed(self, outbox_id: int, error: str) -> int:
+        """Records a failed delivery and schedules the next try (2 s, doubling, at most 5 minutes).
+
+        The message is never dropped; returns how many attempts have now failed.
+        """
         with self._sessions() as session, session.begin():
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == outbox_id)
-                .values(attempts=OutboxMessage.attempts + 1, last_error=error[:1000])
-            )
+            message = session.get(OutboxMessage, outbox_id)
+            if message is None:
+                raise NotFound(f"no outbox message with id {outbox_id}")
+            message.attempts += 1
+            message.last_error = error[:1000]
+            delay = min(RETRY_FIRST * 2 ** (message.attempts - 1), RETRY_LONGEST)
+            message.next_attempt_at = self._now() + delay
+            return message.attempts
 
     def events_since(self, last_id: int, limit: int = 200) -> list[EventView]:
         with self._sessions() as session:

@@ -439,7 +439,7 @@ def test_claim_reply_hand_back_flow(console_server, nurse, nurse_accounts, hando
     authors = [(m["author"], m["text"]) for m in detail["messages"]]
     assert ("nurse", "Hello, I'm Jo, one of the nurses.") in authors
     assert any(author == "system" for author, _ in authors)
-    outbox = [text for _, author, text in handoff_service.pending_for(conversation_id) if author == "nurse"]
+    outbox = [m.text for m in handoff_service.pending_for(conversation_id) if m.author == "nurse"]
     assert outbox == ["Hello, I'm Jo, one of the nurses."]
 
     back = client.post(f"{base}/hand-back", timeout=10)

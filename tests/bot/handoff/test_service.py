@@ -81,13 +81,13 @@ def test_full_handoff_flow_with_outbox_and_audit(service, nurses, session_factor
     nurse, other = nurses
     handoff = service.request("c1", "rest", "asked").handoff
     service.claim(handoff.id, nurse.id)
-    assert [a for _, a, _ in service.pending_for("c1")] == ["system"]  # "Nurse 1 has joined"
-    assert "Nurse 1" in service.pending_for("c1")[0][2]
+    assert [m.author for m in service.pending_for("c1")] == ["system"]  # "Nurse 1 has joined"
+    assert "Nurse 1" in service.pending_for("c1")[0].text
     service.reply(handoff.id, nurse.id, "Hello, I'm here to help")
     assert service.person_says("c1", "thank you").id == handoff.id
     pending = service.pending_for("c1")
-    assert [(a, t) for _, a, t in pending][1] == ("nurse", "Hello, I'm here to help")
-    service.mark_delivered([i for i, _, _ in pending])
+    assert [(m.author, m.sender_name, m.text) for m in pending][1] == ("nurse", "Nurse 1", "Hello, I'm here to help")
+    service.mark_delivered([m.id for m in pending])
     assert service.pending_for("c1") == []
     returned = service.hand_back(handoff.id, nurse.id)
     assert returned.state == "returned" and not returned.is_open
@@ -105,7 +105,7 @@ def test_failed_cross_nurse_reply_leaves_no_trace(service, nurses):
     service.claim(handoff.id, nurse.id)
     with pytest.raises(Conflict):
         service.reply(handoff.id, other.id, "hijack")
-    assert all(t != "hijack" for _, _, t in service.pending_for("c1"))
+    assert all(m.text != "hijack" for m in service.pending_for("c1"))
 
 
 def test_close_needs_an_outcome_and_the_claiming_nurse(service, nurses):
@@ -145,7 +145,7 @@ def test_left_messages_are_separate_from_the_live_queue(service, nurses):
     assert service.open_handoff("c9") is None  # the bot keeps answering this person
     service.claim(left.id, nurses[0].id)
     service.reply(left.id, nurses[0].id, "We read your message")
-    assert [t for _, _, t in service.pending_for("c9")] == ["We read your message"]
+    assert [m.text for m in service.pending_for("c9")] == ["We read your message"]
 
 
 def test_estimated_wait_learns_from_recent_claims(service, nurses, clock):

@@ -1,0 +1,72 @@
+"""Pushes outbox messages (nurse replies, system notices) to channels that can reach the person unasked."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable, Callable, Optional
+
+from bot.handoff.service import HandoffService, Outgoing
+
+logger = logging.getLogger(__name__)
+
+# send(message) -> True when delivered, False when the person cannot be reached right
+# now (e.g. the widget is closed): then it waits, and that is not counted as a failure.
+Send = Callable[[Outgoing], Awaitable[bool]]
+ESCALATE_AFTER = 5
+
+
+class OutboxPusher:
+    """Polls the outbox for one channel. Failures are logged, kept and retried with backoff."""
+
+    def __init__(
+        self,
+        service_provider: Callable[[], HandoffService],
+        channel: str,
+        send: Send,
+        interval: float = 0.25,
+    ):
+        self._service_provider = service_provider
+        self._channel = channel
+        self._send = send
+        self._interval = interval
+        self._task: Optional[asyncio.Task] = None
+
+    async def push_once(self) -> int:
+        """Delivers what is due now; returns how many messages were delivered."""
+        service = self._service_provider()
+        pending = await asyncio.to_thread(service.pending_on, self._channel)
+        delivered = []
+        for message in pending:
+            try:
+                if await self._send(message):
+                    delivered.append(message.id)
+            except Exception as error:  # kept in the outbox and retried; never dropped
+                attempts = await asyncio.to_thread(service.mark_failed, message.id, repr(error))
+                log = logger.error if attempts >= ESCALATE_AFTER else logger.warning
+                log("%s delivery of outbox message %s failed (attempt %s): %s",
+                    self._channel, message.id, attempts, type(error).__name__)  # fmt: skip
+        await asyncio.to_thread(service.mark_delivered, delivered)
+        return len(delivered)
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.push_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database may be briefly unavailable; keep going
+                logger.exception("%s outbox pusher: pass failed", self._channel)
+            await asyncio.sleep(self._interval)
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self.run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
