@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 from bot.channels.delivery import OutboxPusher
 
