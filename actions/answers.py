@@ -14,6 +14,7 @@ from actions.helpline import utter_helpline_status
 from bot.content.service import topic_for_intent
 
 logger = logging.getLogger(__name__)
+SMS_CHANNEL = "twilio"
 
 
 def latest_entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -67,8 +68,11 @@ class ActionAnswerFromContent(Action):
             utter_helpline_status(dispatcher, services)
             return events
         logger.info("answered with content entry %s (overdue=%s)", answer.entry.id, answer.overdue)
+        # SMS gets the short answer; the full one is kept by the channel for "MORE".
+        more = {"sms_more": answer.entry.web_answer} if tracker.get_latest_input_channel() == SMS_CHANNEL else None
         dispatcher.utter_message(
             response="utter_content_answer",
+            json_message=more,
             answer=answer.entry.web_answer,
             sms_answer=answer.entry.sms_answer,
             last_reviewed=review_month(answer.entry.last_reviewed),

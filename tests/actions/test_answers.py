@@ -64,3 +64,10 @@ def test_withheld_overdue_content_offers_the_nurses(services, monkeypatch):
 def test_non_topic_intent_gets_no_made_up_answer():
     messages, _ = run(make_tracker("greet"))
     assert messages[0]["response"] == "utter_content_unavailable"
+
+
+def test_sms_answers_carry_the_full_text_for_more():
+    messages, _ = run(make_tracker("ask_symptoms", [entity("recurrence_type", "secondary")], channel="twilio"))
+    assert messages[0]["custom"]["sms_more"] == messages[0]["answer"]
+    web, _ = run(make_tracker("ask_symptoms", [entity("recurrence_type", "secondary")]))
+    assert not web[0].get("custom")
