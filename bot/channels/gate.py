@@ -15,6 +15,7 @@ from typing import Any, Awaitable, Callable, Optional
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from bot.handoff.service import HandoffService, Outgoing
+from bot.safety.detector import SafetyDetector, shared_detector
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
@@ -44,18 +45,24 @@ async def send(
 
 
 class HandoffGate:
-    def __init__(self, service_provider: Callable[[], HandoffService], wording: Optional[Wording] = None):
+    def __init__(
+        self,
+        service_provider: Callable[[], HandoffService],
+        wording: Optional[Wording] = None,
+        detector: Optional[SafetyDetector] = None,
+    ):
         self._service_provider = service_provider
         self._wording = wording
+        self._detector = detector
 
     @property
     def _service(self) -> HandoffService:
         return self._service_provider()
 
-    def _text(self, name: str) -> str:
+    def _text(self, name: str, **values: Any) -> str:
         if self._wording is None:
             self._wording = Wording.from_domain()
-        return self._wording.text(name)
+        return self._wording.text(name, **values)
 
     async def deliver_pending(self, output: OutputChannel, conversation_id: str) -> None:
         pending: list[Outgoing] = await asyncio.to_thread(self._service.pending_for, conversation_id)
@@ -81,6 +88,19 @@ class HandoffGate:
                 return
         handoff = await asyncio.to_thread(self._service.person_says, conversation_id, text)
         if handoff is None:
-            await on_new_message(message)
+            await on_new_message(message)  # the NLU's SafetyNet runs the same rule layer
             return
         logger.info("message for handoff %s passed to the nurse", handoff.id)
+        await self._safety_check(message.output_channel, conversation_id, handoff.id, text)
+
+    async def _safety_check(self, output: OutputChannel, conversation_id: str, handoff_id: int, text: str) -> None:
+        """Mid-chat, the safe reply still goes out at once; the nurse is told and the chat moves up."""
+        detector = self._detector or shared_detector()
+        finding = await asyncio.to_thread(detector.check, text)
+        if not finding.fired:
+            return
+        reply = self._text("utter_crisis" if finding.kind == "crisis" else "utter_urgent_symptom")
+        await send(output, conversation_id, "system", reply)
+        note = self._text("utter_safety_flag_for_nurse", reason=finding.reasons[0])
+        await asyncio.to_thread(self._service.flag_safety, handoff_id, note)
+        logger.warning("safety rule fired during handoff %s: %s", handoff_id, finding.kind)

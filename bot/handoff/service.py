@@ -305,6 +305,17 @@ class HandoffService:
             self._event(session, "person_message", "person", handoff.id)
             return self._load_view(session, handoff.id)
 
+    def flag_safety(self, handoff_id: int, note: str) -> HandoffView:
+        """The rule layer saw a red flag or crisis words mid-chat: tell the nurse and move to the top."""
+        with self._sessions() as session, session.begin():
+            handoff = self._get(session, handoff_id)
+            if handoff.priority != "urgent":
+                handoff.priority = "urgent"
+            session.add(HandoffMessage(handoff_id=handoff_id, author="system", text=note, created_at=self._now()))
+            self._event(session, "safety_flag", "system", handoff_id, note=note)
+            session.flush()
+            return self._load_view(session, handoff_id)
+
     def cancel_by_person(self, conversation_id: str) -> Optional[HandoffView]:
         with self._sessions() as session, session.begin():
             handoff = self._open_for(session, conversation_id)

@@ -67,3 +67,27 @@ def test_leave_phrases(text):
 @pytest.mark.parametrize("text", ["can i cancel my appointment", "bot", "i want to go back"])
 def test_not_leave_phrases(text):
     assert not wants_to_leave(text)
+
+
+def test_red_flag_during_a_handoff_gets_the_urgent_reply_and_flags_the_nurse(gate, service, nurses):
+    handoff = service.request("c1", "rest", "asked").handoff
+    service.claim(handoff.id, nurses[0].id)
+    seen, out = run(gate, "my back is agony and i cant feel my legs")
+    assert seen == []  # still with the nurse, not the bot
+    assert any("999" in m["text"] and "111" in m["text"] for m in out)
+    view, transcript = service.detail(handoff.id)
+    assert view.priority == "urgent"
+    assert transcript[-1].author == "system" and "Safety check" in transcript[-1].text
+    assert "safety_flag" in [e.kind for e in service.events_since(0)]
+
+
+def test_crisis_words_during_a_handoff_get_samaritans(gate, service):
+    service.request("c1", "rest", "asked")
+    _, out = run(gate, "honestly i just want to end it all")
+    assert any("116 123" in m["text"] for m in out)
+
+
+def test_ordinary_message_during_a_handoff_raises_no_flag(gate, service):
+    handoff = service.request("c1", "rest", "asked").handoff
+    _, out = run(gate, "no numbness in my legs, just worried")
+    assert out == [] and service.detail(handoff.id)[0].priority == "normal"
