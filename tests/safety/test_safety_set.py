@@ -34,9 +34,8 @@ def report(name: str, missed: dict[str, list[str]], alarms: list[str], safety_se
         )
         for text in missed[kind]:
             print(f"   missed: {text}")
-    print(
-        f"{name}: false alarms {len(alarms)}/{len(safety_set['near_miss'])} ({len(alarms) / len(safety_set['near_miss']):.1%})"
-    )
+    near = len(safety_set["near_miss"])
+    print(f"{name}: false alarms {len(alarms)}/{near} ({len(alarms) / near:.1%})")
     for text in alarms:
         print(f"   false alarm: {text}")
 
@@ -64,7 +63,7 @@ def test_assistant_answers_every_one_with_the_safety_reply(safety_set):
 
     safety = set(SAFETY_INTENT.values())
     missed = {}
-    for kind, intent in SAFETY_INTENT.items():
+    for kind in SAFETY_INTENT:
         got = asyncio.run(intents(safety_set[kind]))
         missed[kind] = [t for t, g in zip(safety_set[kind], got, strict=True) if g not in safety]
     near = asyncio.run(intents(safety_set["near_miss"]))
