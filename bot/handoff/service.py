@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import statistics
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -147,10 +147,26 @@ def _view(handoff: Handoff, nurse_name: Optional[str]) -> HandoffView:
 
 
 class HandoffService:
-    def __init__(self, session_factory: sessionmaker, clock: Clock, wording: Wording):
+    """Everything a person wrote is redacted here, before it reaches a table, so no caller can skip it."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker,
+        clock: Clock,
+        wording: Wording,
+        redact: Optional[Callable[[str], str]] = None,
+    ):
         self._sessions = session_factory
         self._now = clock
         self._wording = wording
+        self._redact = redact
+
+    def _private(self, text: str) -> str:
+        if self._redact is None:
+            from bot.safety.redaction import shared_redactor
+
+            self._redact = shared_redactor().redact  # type: ignore[assignment]
+        return self._redact(text) or ""  # type: ignore[misc]
 
     # ----- helpers (inside a unit of work) -----
 
@@ -251,8 +267,9 @@ class HandoffService:
                     session.add(handoff)
                     session.flush()
                     for author, text in transcript:
+                        stored = self._private(text) if author == "person" else text
                         session.add(
-                            HandoffMessage(handoff_id=handoff.id, author=author, text=text, created_at=self._now())
+                            HandoffMessage(handoff_id=handoff.id, author=author, text=stored, created_at=self._now())
                         )
                     self._event(session, "created", "person", handoff.id, priority=priority, channel=channel)
                 created = True
@@ -283,7 +300,9 @@ class HandoffService:
             )
             session.add(handoff)
             session.flush()
-            session.add(HandoffMessage(handoff_id=handoff.id, author="person", text=text, created_at=self._now()))
+            session.add(
+                HandoffMessage(handoff_id=handoff.id, author="person", text=self._private(text), created_at=self._now())
+            )
             self._event(session, "message_left", "person", handoff.id, channel=channel)
             session.flush()
             return _view(handoff, None)
@@ -301,7 +320,9 @@ class HandoffService:
             handoff = self._open_for(session, conversation_id)
             if handoff is None or handoff.kind != "live":
                 return None
-            session.add(HandoffMessage(handoff_id=handoff.id, author="person", text=text, created_at=self._now()))
+            session.add(
+                HandoffMessage(handoff_id=handoff.id, author="person", text=self._private(text), created_at=self._now())
+            )
             self._event(session, "person_message", "person", handoff.id)
             return self._load_view(session, handoff.id)
 

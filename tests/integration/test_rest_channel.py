@@ -51,3 +51,20 @@ def test_http_api_needs_the_token(service):
 def test_out_of_scope_says_what_it_can_help_with(service):
     replies = texts(service.say(f"e2e-{uuid.uuid4()}", "can you recommend a good pizza place"))
     assert any("can't help with that" in t for t in replies)
+
+
+def test_personal_details_are_not_stored_or_logged(service):
+    from tests.bot.safety.test_redaction import MESSAGE, PERSONAL
+
+    sender = f"e2e-{uuid.uuid4()}"
+    service.say(sender, MESSAGE)
+    service.say(sender, "can I talk to a nurse, my email is jane.doe@example.com")
+    for path in ("tracker.db", "helpline.db", "rasa.log", "actions.log"):
+        raw = (service.data_dir / path).read_bytes().decode("latin-1")
+        for kind, value in PERSONAL.items():
+            assert value not in raw, f"{kind} found in {path}"
+    with sqlite3.connect(service.data_dir / "tracker.db") as db:
+        texts = [
+            r[0] for r in db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,))
+        ]
+    assert any("[phone]" in t and "[NHS number]" in t for t in texts)
