@@ -24,7 +24,7 @@ def redact_event(event: Event) -> Event:
             text=text,
             intent=event.intent,
             entities=event.entities,
-            parse_data=parse_data,  # type: ignore[arg-type]
+            parse_data=parse_data,
             timestamp=event.timestamp,
             input_channel=event.input_channel,
             message_id=event.message_id,
