@@ -97,3 +97,41 @@ def test_restart_mid_handoff_loses_nothing(service, nurse_side):
     assert "reply written while the server was down" in texts(replies)
     person_lines = [m.text for m in handoffs.detail(handoff.id)[1] if m.author == "person"]
     assert person_lines[-2:] == ["first message before the restart", "second message after the restart"]
+
+
+def test_red_flag_during_a_nurse_chat_gets_the_urgent_reply_and_flags_the_nurse(service, nurse_side):
+    handoffs, nurse = nurse_side
+    person = f"p-{uuid.uuid4()}"
+    service.say(person, "can I talk to a nurse")
+    handoff = handoffs.open_handoff(person)
+    handoffs.claim(handoff.id, nurse.id)
+    replies = " ".join(texts(service.say(person, "my back is agony and i cant feel my legs")))
+    assert "999" in replies and "NHS 111" in replies
+    view, transcript = handoffs.detail(handoff.id)
+    assert view.priority == "urgent" and transcript[-1].author == "system"
+
+
+def test_red_flag_in_hours_opens_an_urgent_handoff(service, nurse_side):
+    handoffs, _ = nurse_side
+    person = f"p-{uuid.uuid4()}"
+    replies = " ".join(texts(service.say(person, "im on chemo and my temperature is 38.6 and im shivering")))
+    assert "999" in replies and "asked one of our nurses" in replies
+    assert handoffs.open_handoff(person).priority == "urgent"
+
+
+def test_red_flag_and_crisis_out_of_hours(service, clock, nurse_side):
+    handoffs, _ = nurse_side
+    clock(SATURDAY_2PM)
+    person = f"p-{uuid.uuid4()}"
+    urgent = " ".join(texts(service.say(person, "sudden crushing chest pain and I can't breathe")))
+    assert "999" in urgent and "NHS 111" in urgent
+    assert handoffs.open_handoff(person) is None
+    crisis = " ".join(texts(service.say(person, "i dont want to be here anymore")))
+    assert "116 123" in crisis and "999" in crisis
+
+
+def test_message_text_never_reaches_the_logs(service):
+    marker = f"zebra{uuid.uuid4().hex[:8]}"
+    service.say(f"p-{uuid.uuid4()}", f"what is recurrence {marker}")
+    for log in ("rasa.log", "actions.log"):
+        assert marker not in (service.data_dir / log).read_text(errors="replace")
