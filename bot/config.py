@@ -39,6 +39,8 @@ class Settings:
     console_secret_file: Path
     console_session_hours: float
     rasa_url: str
+    tracker_database_url: str
+    retention_days: int
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -56,4 +58,7 @@ class Settings:
             console_secret_file=Path(env.get("HELPLINE_CONSOLE_SECRET_FILE", str(data_dir / "console_secret"))),
             console_session_hours=float(env.get("HELPLINE_CONSOLE_SESSION_HOURS", "8")),
             rasa_url=env.get("HELPLINE_RASA_URL", "http://localhost:5005"),
+            tracker_database_url=env.get("HELPLINE_TRACKER_DATABASE_URL")
+            or f"sqlite:///{env.get('TRACKER_DB') or data_dir / 'tracker.db'}",
+            retention_days=int(env.get("HELPLINE_RETENTION_DAYS", "90")),
         )

@@ -2,8 +2,10 @@
 
 from alembic import context
 
+import bot.channels.sms_models  # noqa: F401
 import bot.content.models  # noqa: F401  (registers the tables on Base.metadata)
 import bot.handoff.models  # noqa: F401
+import bot.retention_models  # noqa: F401
 from bot.config import Settings
 from bot.db import make_engine
 from bot.models import Base

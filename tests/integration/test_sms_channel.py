@@ -1,0 +1,285 @@
+"""SMS end to end: signed webhooks into the real Rasa and action servers, replies out through a Twilio stand-in."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+
+import pytest
+import requests
+import yaml
+from twilio.request_validator import RequestValidator
+
+from bot.channels.sms_text import is_gsm7, normalise, segment_count
+from bot.clock import system_clock
+from bot.config import PROJECT_ROOT
+from bot.db import make_engine, make_session_factory
+from bot.handoff.nurses import NurseAccounts
+from bot.handoff.service import HandoffService
+from bot.wording import Wording
+from tests.integration.sms_fixtures import (  # noqa: F401 (fixtures)
+    AUTH_TOKEN,
+    HELPLINE_NUMBER,
+    PUBLIC_URL,
+    sms_stack,
+    twilio_api,
+)
+
+SENSIBLE_REPLIES = ("utter_how_can_i_help", "utter_clarify", "utter_out_of_scope", "utter_default")
+QUIET = 4.0  # seconds to wait before concluding that nothing was sent
+
+
+def content_entry(entry_id: str) -> dict:
+    for path in (PROJECT_ROOT / "data" / "content").glob("*.yml"):
+        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("entries") or []:
+            if entry.get("id") == entry_id:
+                return entry
+    raise KeyError(entry_id)
+
+
+def assert_fits_sms(bodies: list[str]) -> None:
+    for body in bodies:
+        assert body and is_gsm7(body) and segment_count(body) <= 3, body
+
+
+def assert_nothing_more(twilio_api, phone: str, count: int) -> None:  # noqa: F811 (fixtures)
+    time.sleep(QUIET)
+    assert len(twilio_api.to(phone)) == count, twilio_api.to(phone)[count:]
+
+
+def test_webhook_answers_at_once_with_empty_twiml(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+    phone = sms_stack.new_phone()
+    started = time.monotonic()
+    response = sms_stack.text(phone, "what is recurrence")
+    assert time.monotonic() - started < 3
+    assert response.headers["Content-Type"].startswith("text/xml")
+    assert response.text.strip().endswith("<Response/>")
+    bodies = twilio_api.wait_until(phone, lambda b: any("Reply MORE for more." in x for x in b))
+    assert all(s.sender == HELPLINE_NUMBER for s in twilio_api.sent if s.to == phone)
+    assert_fits_sms(bodies)
+
+
+def test_answer_fits_three_segments_and_more_sends_the_full_answer(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+    phone = sms_stack.new_phone()
+    sms_stack.text(phone, "what are the symptoms of secondary breast cancer")
+    bodies = twilio_api.wait_until(phone, lambda b: any("bones" in x for x in b))
+    assert "not a diagnosis" in bodies[0]  # the once-per-conversation notice comes first
+    [answer] = [b for b in bodies if "bones" in b]
+    entry = content_entry("symptoms-secondary")
+    assert answer == normalise(f"{entry['sms_answer']} Reply MORE for more.")
+    assert_fits_sms(bodies)
+    count = len(bodies)
+    sms_stack.text(phone, "MORE")
+    more = twilio_api.wait_for(phone, count + 1)[count:]
+    assert " ".join(more) == normalise(entry["web_answer"])
+    assert_fits_sms(more)
+
+
+def test_a_long_full_answer_comes_in_parts_of_three_segments(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+    phone = sms_stack.new_phone()
+    sms_stack.text(phone, "what are the signs of a local recurrence")
+    bodies = twilio_api.wait_until(phone, lambda b: any("Reply MORE for more." in x for x in b))
+    sms_stack.text(phone, "more")
+    more = twilio_api.wait_until(phone, lambda b: len(b) > len(bodies) and "swelling in your arm" in b[-1])[
+        len(bodies) :
+    ]
+    assert_fits_sms(more)
+    assert "inverted nipple" in " ".join(more)
+
+
+CLARIFY_PROMPTS = ("what about that", "information", "question", "tell me more")  # the NLU is unsure of these
+
+
+def test_option_numbers_stand_for_the_buttons(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+    for prompt in CLARIFY_PROMPTS:  # a fresh number each time: two misses in a row offer a nurse instead
+        phone = sms_stack.new_phone()
+        sms_stack.text(phone, prompt)
+        bodies = twilio_api.wait_for(phone, 2)
+        time.sleep(1)
+        clarify = [b for b in twilio_api.to(phone) if "Reply 1 for" in b]
+        if clarify:
+            break
+    else:
+        pytest.fail(f"none of {CLARIFY_PROMPTS} got a clarification with options")
+    assert clarify[0].startswith("Sorry, I'm not sure I understood.")
+    bodies = twilio_api.to(phone)
+    assert_fits_sms(bodies)
+    count = len(bodies)
+    sms_stack.text(phone, "1")
+    answer = twilio_api.wait_for(phone, count + 1)[count:]
+    assert any("Reply MORE for more." in b for b in answer), answer
+
+
+def test_stop_start_and_help(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+    phone = sms_stack.new_phone()
+    sms_stack.text(phone, "what is recurrence")
+    count = len(twilio_api.wait_until(phone, lambda b: any("Reply MORE" in x for x in b)))
+    wording = Wording.from_domain()
+
+    sms_stack.text(phone, "STOP")
+    assert twilio_api.wait_for(phone, count + 1)[count:] == [normalise(wording.text("utter_sms_stopped"))]
+    count += 1
+    sms_stack.text(phone, "what are the symptoms of secondary breast cancer")
+    sms_stack.text(phone, "HELP")
+    assert_nothing_more(twilio_api, phone, count)  # nothing at all while opted out
+
+    sms_stack.text(phone, "START")
+    assert twilio_api.wait_for(phone, count + 1)[count:] == [normalise(wording.text("utter_sms_started"))]
+    count += 1
+    sms_stack.text(phone, "what are the symptoms of secondary breast cancer")
+    assert any("bones" in b for b in twilio_api.wait_for(phone, count + 1)[count:])
+    count = len(twilio_api.wait_until(phone, lambda b: "bones" in b[-1]))
+    sms_stack.text(phone, "help")
+    assert twilio_api.wait_for(phone, count + 1)[count:] == [normalise(wording.text("utter_sms_help"))]
+
+
+def _tracker_senders(stack) -> set[str]:
+    with sqlite3.connect(stack.data_dir / "tracker.db") as db:
+        return {row[0] for row in db.execute("SELECT DISTINCT sender_id FROM events")}
+
+
+@pytest.mark.parametrize("signature", ["missing", "invalid", "altered body", "wrong url"])
+def test_unsigned_or_tampered_requests_are_refused_and_nothing_happens(sms_stack, twilio_api, signature):  # noqa: F811 (fixtures)
+    phone = sms_stack.new_phone()
+    params = sms_stack.params(phone, "what is recurrence")
+    valid = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL, params)
+    if signature == "missing":
+        response = sms_stack.post(params, signature=None)
+    elif signature == "invalid":
+        response = sms_stack.post(params, signature="bm90IHRoZSBzaWduYXR1cmU=")
+    elif signature == "altered body":
+        response = sms_stack.post({**params, "Body": "STOP"}, signature=valid)
+    else:
+        url = sms_stack.webhook  # signed for the local address, not the public one
+        response = sms_stack.post(params, signature=RequestValidator(AUTH_TOKEN).compute_signature(url, params))
+    assert response.status_code == 403
+    assert_nothing_more(twilio_api, phone, 0)
+    assert sms_stack.conversation_id(phone) not in _tracker_senders(sms_stack)
+
+
+def test_a_replayed_request_is_handled_once(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+    phone = sms_stack.new_phone()
+    params = sms_stack.params(phone, "what is recurrence")
+    assert sms_stack.post(params).status_code == 200
+    bodies = twilio_api.wait_until(phone, lambda b: any("Reply MORE" in x for x in b))
+    assert sms_stack.post(params).status_code == 200
+    assert_nothing_more(twilio_api, phone, len(bodies))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "I have a question " * 111,  # 1,998 characters
+        "\u0645\u0627 \u0647\u0648 \u0633\u0631\u0637\u0627\u0646 \u0627\u0644\u062b\u062f\u064a",
+        "\U0001f622\U0001f622\U0001f622",
+        "\u4f60\u597d\uff0c\u4e73\u817a\u764c\u590d\u53d1\u4e86\u5417\uff1f",
+    ],
+    ids=["empty", "2000 characters", "arabic", "emoji", "chinese"],
+)
+def test_awkward_texts_get_a_sensible_sms_never_an_error(sms_stack, twilio_api, body):  # noqa: F811 (fixtures)
+    phone = sms_stack.new_phone()
+    response = sms_stack.post(sms_stack.params(phone, body))
+    assert response.status_code == 200
+    if not body:  # nothing for Rasa: the channel asks for a question itself
+        assert twilio_api.wait_for(phone, 1) == [Wording.from_domain().text("utter_how_can_i_help")]
+        return
+    bodies = twilio_api.wait_for(phone, 2)  # the notice, then the reply
+    time.sleep(1)
+    bodies = twilio_api.to(phone)
+    assert_fits_sms(bodies)
+    wording = Wording.from_domain()
+    sensible = [wording.text(name) for name in SENSIBLE_REPLIES]
+    assert "not a diagnosis" in bodies[0]
+    assert any(b.startswith(s) for b in bodies[1:] for s in sensible), bodies
+
+
+def test_replies_survive_twilio_failing_twice(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+    phone = sms_stack.new_phone()
+    failed_before = len(twilio_api.failed)
+    twilio_api.fail_next(2)
+    sms_stack.text(phone, "what are the symptoms of secondary breast cancer")
+    bodies = twilio_api.wait_until(phone, lambda b: any("bones" in x for x in b), timeout=30)
+    assert len(twilio_api.failed) - failed_before == 2
+    assert "not a diagnosis" in bodies[0] and "bones" in bodies[-1]  # in order, nothing lost or repeated
+    assert len(bodies) == 2
+
+
+@pytest.fixture
+def nurse_side(sms_stack):  # noqa: F811 (fixtures)
+    """What the nurse console does, on the same database as the running servers."""
+    from argon2 import PasswordHasher
+
+    sessions = make_session_factory(make_engine(sms_stack.database_url))
+    handoffs = HandoffService(sessions, system_clock, Wording.from_domain())
+    accounts = NurseAccounts(sessions, system_clock, PasswordHasher(time_cost=1, memory_cost=1024))
+    nurse = accounts.create(f"nurse-{uuid.uuid4().hex[:8]}", "Nurse Amy", "a long enough password")
+    return handoffs, nurse
+
+
+def test_nurse_handoff_both_ways(sms_stack, twilio_api, nurse_side):  # noqa: F811 (fixtures)
+    handoffs, nurse = nurse_side
+    phone = sms_stack.new_phone()
+    conversation = sms_stack.conversation_id(phone)
+    sms_stack.text(phone, "I want to talk to a nurse")
+    bodies = twilio_api.wait_until(phone, lambda b: any("in the queue" in x for x in b))
+    assert_fits_sms(bodies)
+    handoff = handoffs.open_handoff(conversation)
+    assert handoff is not None and handoff.channel == "twilio"
+
+    handoffs.claim(handoff.id, nurse.id)
+    handoffs.reply(handoff.id, nurse.id, "Hello, I\u2019m Amy \u2014 how can I help?")
+    count = len(bodies)
+    assert twilio_api.wait_for(phone, count + 2)[count:] == [
+        "Nurse Amy, one of our specialist nurses, has joined the chat.",
+        "Nurse Amy (nurse): Hello, I'm Amy - how can I help?",
+    ]
+    count += 2
+    sms_stack.text(phone, "I have a question about my follow-up appointment")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        transcript = handoffs.detail(handoff.id)[1]
+        if transcript[-1].text == "I have a question about my follow-up appointment":
+            break
+        time.sleep(0.2)
+    assert transcript[-1].author == "person"
+    assert transcript[-1].text == "I have a question about my follow-up appointment"
+    assert_nothing_more(twilio_api, phone, count)  # the nurse has it; the bot stays quiet
+
+    handoffs.hand_back(handoff.id, nurse.id)
+    assert "handed you back" in twilio_api.wait_for(phone, count + 1)[count]
+
+
+def test_message_text_never_reaches_the_logs(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+    phone = sms_stack.new_phone()
+    marker = f"zebra{uuid.uuid4().hex[:8]}"
+    sms_stack.text(phone, f"what is recurrence {marker}")
+    twilio_api.wait_until(phone, lambda b: len(b) >= 2)
+    for log in ("rasa.log", "actions.log"):
+        assert marker not in (sms_stack.data_dir / log).read_text(errors="replace")
+
+
+def test_phone_numbers_are_never_in_logs_or_stores_in_clear(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+    """Runs last: every number the tests above used, in any of their forms, is absent everywhere."""
+    phone = sms_stack.new_phone()
+    sms_stack.text(phone, "what is recurrence")
+    twilio_api.wait_until(phone, lambda b: len(b) >= 2)
+    assert sms_stack.phones
+    files = ("rasa.log", "actions.log", "tracker.db", "helpline.db")
+    contents = {name: (sms_stack.data_dir / name).read_bytes().decode("latin-1") for name in files}
+    for number in sms_stack.phones:
+        for form in (number, number[1:], number[3:], "0" + number[3:]):
+            for name, content in contents.items():
+                assert form not in content, f"{form} found in {name}"
+    senders = _tracker_senders(sms_stack)
+    assert {sms_stack.conversation_id(p) for p in sms_stack.phones[:3]} <= senders
+    assert all(not s.startswith("+") for s in senders)
+    with sqlite3.connect(sms_stack.data_dir / "helpline.db") as db:
+        channels = {row[0] for row in db.execute("SELECT DISTINCT channel FROM outbox")}
+    assert channels == {"twilio"}
+
+
+def test_the_webhook_rejects_get_and_health_answers(sms_stack):  # noqa: F811 (fixtures)
+    assert requests.get(f"{sms_stack.url}/webhooks/twilio/", timeout=10).json() == {"status": "ok"}
+    assert requests.get(sms_stack.webhook, timeout=10).status_code == 405
