@@ -24,15 +24,15 @@ NLU_FILES    := $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/d
 CONTENT_FILES := $(wildcard data/content/*.yml)
 BOT_SOURCES  := $(shell find bot -name '*.py' 2>/dev/null)
 
-.PHONY: help run test lint install browser spacy migrate content train validate test-unit test-nlu test-stories bench-nlu lock clean
+.PHONY: help run test lint install browser widget spacy migrate content train validate test-stories bench-nlu lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-run: install spacy content train ## Install, build, train if needed, and start the actions (5055) and Rasa (5005)
+run: install widget spacy content train ## Install, build, train if needed, and start the actions (5055) and Rasa (5005)
 	@scripts/run.sh
 
-test: install browser spacy content train ## Run the whole suite: unit, NLU accuracy, data validation, conversation tests, end to end
+test: install browser widget spacy content train ## Run the whole suite: unit, NLU accuracy, data validation, conversation tests, end to end
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory test-stories
 
@@ -51,6 +51,9 @@ $(VENV)/.installed: requirements.txt
 
 browser: ## Install Debian's chromium for the browser tests (only if missing)
 	@scripts/install-browser.sh
+
+widget: ## Install the rasa-webchat widget from npm (package-lock.json) when missing or outdated
+	@scripts/install-widget.sh
 
 spacy: $(SPACY_MODEL)/.built ## Build the project's spaCy pipeline from blank("en") and data/spacy patterns
 

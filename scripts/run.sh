@@ -21,6 +21,7 @@ pids+=($!)
 cat <<MSG
 Rasa REST channel:  http://localhost:${RASA_PORT:-5005}/webhooks/rest/webhook
 Action server:      http://localhost:${ACTIONS_PORT:-5055}
+Website chat demo:  http://localhost:${RASA_PORT:-5005}/webhooks/socketio/demo
 Nurse console:      http://localhost:${HELPLINE_CONSOLE_PORT:-5006}/console
   (first nurse: .venv/bin/python -m bot.console create-nurse --username NAME --name "Full Name" --role admin)
 MSG

@@ -68,3 +68,18 @@ def test_personal_details_are_not_stored_or_logged(service):
             r[0] for r in db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,))
         ]
     assert any("[phone]" in t and "[NHS number]" in t for t in texts)
+
+
+def test_rest_cannot_reach_another_channels_conversation(service):
+    from bot.clock import system_clock
+    from bot.db import make_engine, make_session_factory
+    from bot.handoff.service import HandoffService
+    from bot.wording import Wording
+
+    handoffs = HandoffService(
+        make_session_factory(make_engine(service.database_url)), system_clock, Wording.from_domain()
+    )
+    for victim in (f"web-{uuid.uuid4().hex}", f"sms-{uuid.uuid4().hex}"):
+        handoffs.request(victim, "socketio", "asked for a nurse")
+        assert service.say(victim, "what did the nurse say?") == []
+        assert [m.text for m in handoffs.detail(handoffs.open_handoff(victim).id)[1] if m.author == "person"] == []

@@ -1,0 +1,256 @@
+"""The website chat widget (the installed rasa-webchat bundle) in real headless Chromium, against the real servers."""
+
+from __future__ import annotations
+
+import time
+
+from bot.channels.webchat import NURSE_CSS_CLASS, SAFETY_NOTICE
+from bot.config import PROJECT_ROOT
+from tests.integration.conftest import MONDAY_10AM
+from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
+    NurseSide,
+    Website,
+    WidgetPage,
+    WidgetStack,
+    chromium,
+    nurse_side,
+    websites,
+    widget_stack,
+)
+
+SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
+VIEWPORT = {"width": 1280, "height": 860}
+ANSWER = 30_000  # ms: the first answers load the model's lazy parts
+LIVE = 10_000  # ms: the outbox pusher polls every 0.25 s
+
+
+def responses(person: WidgetPage, text: str):
+    return person.messages.locator(".rw-response").filter(has_text=text)
+
+
+def wait_until(condition, what: str, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"not within {timeout:.0f} s: {what}")
+
+
+def test_a_question_is_answered_and_a_reload_keeps_the_conversation(chromium, widget_stack: WidgetStack):  # noqa: F811
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport=VIEWPORT)
+    person = WidgetPage(context, widget_stack)
+    try:
+        person.open()
+        expect(person.page.locator("#safety-notice")).to_have_text(SAFETY_NOTICE)
+        expect(person.page.locator("#safety-notice")).to_be_visible()
+        expect(person.page.locator(".rw-title")).to_have_text("Nurse helpline assistant")
+        expect(responses(person, "not a diagnosis")).to_have_count(1, timeout=ANSWER)  # the assistant's notice
+
+        person.say("what are the symptoms of secondary breast cancer")
+        expect(responses(person, "bones")).to_have_count(1, timeout=ANSWER)
+        expect(responses(person, "last reviewed")).to_have_count(1)
+        token, conversation = person.token(), person.conversation_id()
+        assert token != conversation and conversation.startswith("web-")
+
+        person.page.reload()
+        expect(person.page.locator(".rw-conversation-container")).to_be_visible()
+        expect(responses(person, "bones")).to_have_count(1)  # the same conversation, shown again
+        person.say("and what about the treatment for that?")
+        expect(responses(person, "cannot be cured")).to_have_count(1, timeout=ANSWER)  # it remembered "secondary"
+        expect(responses(person, "last reviewed")).to_have_count(2)
+        assert person.token() == token
+
+        said = widget_stack.tracker_texts(conversation)
+        assert "what are the symptoms of secondary breast cancer" in said
+        assert "and what about the treatment for that?" in said
+        assert person.outside_requests() == []  # the widget, its fonts and the socket all come from our server
+        assert person.errors == []
+    finally:
+        context.close()
+
+
+def test_a_nurse_reply_appears_live_and_marked_as_the_nurses(
+    chromium,  # noqa: F811
+    widget_stack: WidgetStack,  # noqa: F811
+    nurse_side: NurseSide,  # noqa: F811
+):
+    from playwright.sync_api import expect
+
+    widget_stack.set_clock(MONDAY_10AM)
+    nurses = nurse_side.service
+    context = chromium.new_context(viewport=VIEWPORT)
+    person = WidgetPage(context, widget_stack)
+    try:
+        person.open()
+        person.say("what are the symptoms of secondary breast cancer")
+        expect(responses(person, "last reviewed")).to_have_count(1, timeout=ANSWER)
+        person.say("can I talk to a nurse please")
+        expect(responses(person, "in the queue")).to_have_count(1, timeout=ANSWER)
+
+        handoff = nurses.open_handoff(person.conversation_id())
+        assert handoff is not None and handoff.channel == "socketio"
+        nurses.claim(handoff.id, nurse_side.nurse_id)
+        reply = "Hello, I'm Amy, one of the breast care nurses. What would you like to talk about?"
+        nurses.reply(handoff.id, nurse_side.nurse_id, reply)
+
+        from_nurse = person.messages.locator(f".rw-response.{NURSE_CSS_CLASS}")
+        expect(from_nurse).to_have_text(f"Nurse Amy (nurse): {reply}", timeout=LIVE)  # no reload
+        joined = responses(person, "Nurse Amy, one of our specialist nurses, has joined the chat.")
+        expect(joined).to_have_count(1)
+        assert NURSE_CSS_CLASS not in (joined.get_attribute("class") or "")  # a notice, from the assistant
+
+        person.say("I found a small lump near my scar last week")
+        wait_until(
+            lambda: nurses.detail(handoff.id)[1][-1].text == "I found a small lump near my scar last week",
+            "the person's message reaches the nurse",
+        )
+        expect(responses(person, "lump near my scar")).to_have_count(0)  # the assistant did not answer it
+        person.messages.evaluate("node => { node.scrollTop = node.scrollHeight; }")
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        person.page.screenshot(path=str(SCREENSHOT))
+
+        hostile = (
+            "See [this page](javascript:document.body.dataset.owned=1), "
+            '<img src=x onerror="document.body.dataset.owned=1"> and <javascript:document.body.dataset.owned=1>'
+        )
+        nurses.reply(handoff.id, nurse_side.nurse_id, hostile)
+        expect(from_nurse).to_have_count(2, timeout=LIVE)
+        expect(from_nurse.last).to_have_text(f"Nurse Amy (nurse): {hostile}")  # shown as typed
+        assert person.messages.locator("a").count() == 0 and person.messages.locator("img").count() == 0
+        assert person.page.evaluate("document.body.dataset.owned") is None
+
+        nurses.hand_back(handoff.id, nurse_side.nurse_id)
+        expect(responses(person, "handed you back")).to_have_count(1, timeout=LIVE)
+        person.say("what is recurrence")
+        expect(responses(person, "last reviewed")).to_have_count(2, timeout=ANSWER)  # the assistant answers again
+        assert nurses.pending_for(person.conversation_id()) == []
+        assert person.outside_requests() == [] and person.errors == []
+    finally:
+        context.close()
+
+
+def test_a_forged_session_id_gets_a_new_empty_conversation(
+    chromium,  # noqa: F811
+    widget_stack: WidgetStack,  # noqa: F811
+    nurse_side: NurseSide,  # noqa: F811
+):
+    from playwright.sync_api import expect
+
+    widget_stack.set_clock(MONDAY_10AM)
+    nurses = nurse_side.service
+    victim_context = chromium.new_context(viewport=VIEWPORT)
+    attacker_context = chromium.new_context(viewport=VIEWPORT)
+    victim = WidgetPage(victim_context, widget_stack)
+    try:
+        victim.open()
+        victim.say("what are the symptoms of local recurrence")
+        expect(responses(victim, "last reviewed")).to_have_count(1, timeout=ANSWER)
+        victim.say("can I talk to a nurse please")
+        expect(responses(victim, "in the queue")).to_have_count(1, timeout=ANSWER)
+        victim_id, victim_token = victim.conversation_id(), victim.token()
+        victim.page.close()  # the victim goes away; the nurse's reply waits for them
+        time.sleep(1)  # the server notices the closed socket (a reply sent in that instant is re-sent on return)
+
+        handoff = nurses.open_handoff(victim_id)
+        assert handoff is not None
+        nurses.claim(handoff.id, nurse_side.nurse_id)
+        private = "This reply is for the first person only."
+        nurses.reply(handoff.id, nurse_side.nurse_id, private)
+        time.sleep(1)
+        assert private in [m.text for m in nurses.pending_for(victim_id)]  # nobody connected: kept
+
+        # The attacker's widget presents the victim's conversation id, as if it were theirs.
+        attacker = WidgetPage(attacker_context, widget_stack)
+        attacker.open()
+        expect(responses(attacker, "not a diagnosis")).to_have_count(1, timeout=ANSWER)
+        own = attacker.conversation_id()
+        attacker.forge_session(victim_id)
+        expect(attacker.page.locator(".rw-conversation-container")).to_be_visible()
+        wait_until(lambda: attacker.token() != victim_id, "the server answers the forged id with a new token")
+        attacker.say("attacker here, what did we talk about?")
+        expect(attacker.messages.locator(".rw-client")).to_have_count(1)
+        wait_until(
+            lambda: "attacker here, what did we talk about?" in widget_stack.tracker_texts(attacker.conversation_id()),
+            "the attacker's message reaches their own conversation",
+        )
+        time.sleep(1)
+
+        assert any("session_request" in sent and victim_id in sent for sent in attacker.sent)  # it did present it
+        assert attacker.conversation_id() not in (victim_id, own) and attacker.token() != victim_token
+        shown = attacker.messages.inner_text()
+        for secret in (private, "local recurrence", "in the queue", "has joined the chat"):
+            assert secret not in shown
+        assert "attacker here" not in " ".join(widget_stack.tracker_texts(victim_id))
+        assert "attacker here" not in " ".join(m.text for m in nurses.detail(handoff.id)[1])
+        assert private in [m.text for m in nurses.pending_for(victim_id)]  # still waiting for the victim
+
+        # The victim comes back: the reply written while they were away arrives.
+        victim = WidgetPage(victim_context, widget_stack)
+        victim.page.goto(widget_stack.demo_url)
+        expect(victim.page.locator(".rw-conversation-container")).to_be_visible()
+        expect(victim.messages.locator(f".rw-response.{NURSE_CSS_CLASS}")).to_have_text(
+            f"Nurse Amy (nurse): {private}", timeout=LIVE
+        )
+        assert victim.token() == victim_token
+        nurses.close(handoff.id, nurse_side.nurse_id, "Information and support given")
+        assert attacker.errors == [] and victim.errors == []
+    finally:
+        attacker_context.close()
+        victim_context.close()
+
+
+def test_clarification_buttons_render_and_work(chromium, widget_stack: WidgetStack):  # noqa: F811
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport=VIEWPORT)
+    person = WidgetPage(context, widget_stack)
+    try:
+        person.open()
+        expect(responses(person, "not a diagnosis")).to_have_count(1, timeout=ANSWER)
+        person.say("purple elephant spaghetti")
+        expect(responses(person, "Sorry, I'm not sure I understood")).to_have_count(1, timeout=ANSWER)
+        buttons = person.messages.locator(".rw-replies").last.locator(".rw-reply")
+        expect(buttons.first).to_be_visible()
+        titles = buttons.all_inner_texts()
+        assert 1 <= len(titles) <= 3 and all(titles), titles
+        buttons.first.click()
+        expect(person.messages.locator(".rw-client").last).to_have_text(titles[0])
+        expect(responses(person, "last reviewed")).to_have_count(1, timeout=ANSWER)
+        assert person.errors == []
+    finally:
+        context.close()
+
+
+def test_the_widget_works_on_the_listed_website_only(
+    chromium,  # noqa: F811
+    widget_stack: WidgetStack,  # noqa: F811
+    websites: tuple[Website, Website],  # noqa: F811
+):
+    """Embedded in the charity's own site (another origin), with `--cors "*"` as `make run` starts Rasa."""
+    from playwright.sync_api import expect
+
+    listed, unlisted = websites
+    context = chromium.new_context(viewport=VIEWPORT)
+    person = WidgetPage(context, widget_stack)
+    try:
+        person.page.goto(listed.url)
+        person.page.locator(".rw-launcher").click()
+        expect(responses(person, "not a diagnosis")).to_have_count(1, timeout=ANSWER)
+        person.say("what is recurrence")
+        expect(responses(person, "last reviewed")).to_have_count(1, timeout=ANSWER)
+
+        tried: list[str] = []
+        other = context.new_page()
+        other.on("request", lambda request: tried.append(request.url) if "/socket.io/" in request.url else None)
+        other.goto(unlisted.url)
+        wait_until(lambda: tried, "the widget on the unlisted website tries to connect")
+        refusal = f"{unlisted.url.rstrip('/')} is not an accepted origin"
+        wait_until(lambda: refusal in (widget_stack.data_dir / "rasa.log").read_text(), "the socket refuses it")
+        expect(other.locator(".rw-launcher")).to_have_count(0)  # not connected: the widget stays hidden
+        assert person.errors == []
+    finally:
+        context.close()
