@@ -22,7 +22,6 @@ import logging
 import os
 import re
 import secrets
-import stat
 import time
 from collections import Counter, deque
 from contextlib import asynccontextmanager
@@ -42,6 +41,7 @@ from bot.channels.delivery import OutboxPusher
 from bot.channels.gate import HandoffGate
 from bot.config import PROJECT_ROOT, Settings
 from bot.handoff.service import HandoffService, Outgoing
+from bot.signing_keys import load_or_create_secret as _load_or_create
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
@@ -82,25 +82,8 @@ _MARKDOWN_LINK_CHARACTERS = re.compile(r"([\\\[\]])")
 
 
 def load_or_create_secret(path: Path) -> bytes:
-    """The signing key; created once (32 random bytes, mode 0600) so conversations survive restarts."""
-    path = Path(path)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process created it between the check and the open
-        else:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(secrets.token_bytes(SECRET_BYTES))
-            logger.info("created the web chat signing key in %s", path)
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        logger.warning("%s can be read by other users (mode %o): run chmod 600 on it", path, mode)
-    secret = path.read_bytes()
-    if len(secret) < SECRET_BYTES:
-        raise ValueError(f"{path} holds {len(secret)} bytes; the web chat needs at least {SECRET_BYTES}")
-    return secret
+    """The web chat's signing key (see bot.signing_keys)."""
+    return _load_or_create(path, "web chat signing")
 
 
 def default_secret_file(env: Optional[Mapping[str, str]] = None) -> Path:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import secrets
-import stat
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -18,6 +15,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.handoff.nurses import NurseView
+from bot.signing_keys import load_or_create_secret as _load_or_create
 
 logger = logging.getLogger(__name__)
 
@@ -45,25 +43,8 @@ class Claims:
 
 
 def load_or_create_secret(path: Path) -> bytes:
-    """The signing key; created once (32 random bytes, mode 0600) so sign-ins survive restarts."""
-    path = Path(path)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process created it between the check and the open
-        else:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(secrets.token_bytes(SECRET_BYTES))
-            logger.info("created the console signing key in %s", path)
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        logger.warning("%s can be read by other users (mode %o): run chmod 600 on it", path, mode)
-    secret = path.read_bytes()
-    if len(secret) < SECRET_BYTES:
-        raise ValueError(f"{path} holds {len(secret)} bytes; the console needs at least {SECRET_BYTES}")
-    return secret
+    """The console's signing key (see bot.signing_keys)."""
+    return _load_or_create(path, "console signing")
 
 
 class Tokens:
