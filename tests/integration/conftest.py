@@ -71,6 +71,8 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     processes: dict = field(default_factory=dict)
+    model: Path = MODEL
+    rasa_args: tuple = ()  # extra `rasa run` arguments, e.g. ("--cors", "*")
 
     @property
     def url(self) -> str:
@@ -102,7 +104,16 @@ class Stack:
     def set_clock(self, moment: dt.datetime) -> None:
         FileClock.set(self.clock_file, moment)
 
+    @property
+    def credentials(self) -> Path:
+        """The channels to enable; subclasses point this at a file of their own."""
+        return PROJECT_ROOT / "credentials.yml"
+
+    def before_start(self) -> None:
+        """A hook for subclasses, e.g. to write their credentials file."""
+
     def start(self) -> None:
+        self.before_start()
         env = self.env
         logs = {name: self.data_dir / f"{name}.log" for name in ("actions", "rasa")}
         self.processes["actions"] = subprocess.Popen(
@@ -112,8 +123,8 @@ class Stack:
         self.processes["rasa"] = subprocess.Popen(
             [
                 str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
-                "--port", str(self.rasa_port), "--model", str(MODEL),
-                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                "--port", str(self.rasa_port), "--model", str(self.model),
+                "--endpoints", "endpoints.yml", "--credentials", str(self.credentials), *self.rasa_args,
             ],
             cwd=PROJECT_ROOT, env=env, stdout=logs["rasa"].open("a"), stderr=subprocess.STDOUT,
         )  # fmt: skip

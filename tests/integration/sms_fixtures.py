@@ -29,7 +29,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.sms_state import SmsKeys
 from bot.config import PROJECT_ROOT
-from tests.integration.conftest import BIN, MODEL, MONDAY_10AM, Stack, wait_for
+from tests.integration.conftest import MODEL, MONDAY_10AM, Stack
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "test-auth-token-" + "x" * 16
@@ -177,25 +177,8 @@ class SmsStack(Stack):
             encoding="utf-8",
         )
 
-    def start(self) -> None:
-        """As Stack.start, but with these credentials and the chosen model."""
+    def before_start(self) -> None:
         self.write_credentials()
-        env = self.env
-        logs = {name: self.data_dir / f"{name}.log" for name in ("actions", "rasa")}
-        self.processes["actions"] = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
-            cwd=PROJECT_ROOT, env=env, stdout=logs["actions"].open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        self.processes["rasa"] = subprocess.Popen(
-            [
-                str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
-                "--port", str(self.rasa_port), "--model", str(self.model),
-                "--endpoints", "endpoints.yml", "--credentials", str(self.credentials),
-            ],
-            cwd=PROJECT_ROOT, env=env, stdout=logs["rasa"].open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        wait_for(f"http://127.0.0.1:{self.actions_port}/health", self.processes["actions"], logs["actions"])
-        wait_for(f"{self.url}/status", self.processes["rasa"], logs["rasa"], params={"token": self.token})
 
     @property
     def webhook(self) -> str:

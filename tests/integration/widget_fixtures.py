@@ -22,7 +22,7 @@ from bot.db import make_engine, make_session_factory
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
-from tests.integration.conftest import BIN, MODEL, MONDAY_10AM, Stack, free_port, wait_for
+from tests.integration.conftest import MODEL, MONDAY_10AM, Stack, free_port
 from tests.integration.console_fixtures import CHROMIUM, CHROMIUM_ARGS, unavailable
 
 WIDGET_BUNDLE = PROJECT_ROOT / "node_modules" / "rasa-webchat" / "lib" / "index.js"
@@ -49,6 +49,7 @@ class WidgetStack(Stack):
     enables the web chat for the demo page and for one other website (`website`)."""
 
     website_port: int = field(default_factory=free_port)
+    rasa_args: tuple = ("--cors", "*")  # as scripts/run.sh passes it
 
     @property
     def website(self) -> str:
@@ -62,26 +63,8 @@ class WidgetStack(Stack):
     def demo_url(self) -> str:
         return f"{self.url}/webhooks/socketio/demo"
 
-    def start(self) -> None:
-        """Stack.start with `--credentials` pointing at our file (Stack.start hard-codes credentials.yml), and
-        `--cors "*"` as scripts/run.sh passes it."""
+    def before_start(self) -> None:
         self.credentials.write_text(CREDENTIALS.format(website=self.website))
-        env = self.env
-        logs = {name: self.data_dir / f"{name}.log" for name in ("actions", "rasa")}
-        self.processes["actions"] = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
-            cwd=PROJECT_ROOT, env=env, stdout=logs["actions"].open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        self.processes["rasa"] = subprocess.Popen(
-            [
-                str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
-                "--port", str(self.rasa_port), "--model", str(MODEL),
-                "--endpoints", "endpoints.yml", "--credentials", str(self.credentials), "--cors", "*",
-            ],
-            cwd=PROJECT_ROOT, env=env, stdout=logs["rasa"].open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        wait_for(f"http://127.0.0.1:{self.actions_port}/health", self.processes["actions"], logs["actions"])
-        wait_for(f"{self.url}/status", self.processes["rasa"], logs["rasa"], params={"token": self.token})
 
     def tracker_texts(self, conversation_id: str) -> list[str]:
         """Every user and bot text Rasa stored for a conversation (HTTP API, with the token)."""
