@@ -29,14 +29,14 @@ BOT_SOURCES  := $(shell find bot -name '*.py' 2>/dev/null)
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-run: install widget spacy content train ## Install, build, train if needed, and start the actions (5055) and Rasa (5005)
+run: install widget spacy content train ## Install, build, train if needed; start Rasa (5005), actions (5055) and the nurse console (5006)
 	@scripts/run.sh
 
 test: install browser widget spacy content train ## Run the whole suite: unit, NLU accuracy, data validation, conversation tests, end to end
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory test-stories
 
-lint: install ## ruff on everything, mypy on bot/
+lint: install ## ruff (check and format) on all code, mypy on bot/
 	$(VENV)/bin/ruff check bot actions tests bench
 	$(VENV)/bin/ruff format --check bot actions tests bench
 	$(VENV)/bin/mypy bot
