@@ -23,7 +23,7 @@ from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
 from tests.integration.conftest import MODEL, MONDAY_10AM, Stack, free_port
-from tests.integration.console_fixtures import CHROMIUM, CHROMIUM_ARGS, unavailable
+from tests.integration.console_fixtures import chromium, unavailable  # noqa: F401 (chromium is a shared fixture)
 
 WIDGET_BUNDLE = PROJECT_ROOT / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 CREDENTIALS = """\
@@ -128,24 +128,6 @@ def websites(widget_stack: WidgetStack) -> Iterator[tuple[Website, Website]]:
     finally:
         listed.stop()
         unlisted.stop()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable(
-            "the playwright package is not installed in .venv (pip install playwright; no `playwright install`)"
-        )
-    if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} is missing: run scripts/install-browser.sh")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @dataclass
