@@ -479,7 +479,17 @@ class HandoffService:
             session.flush()
             return MessageView(message.id, "nurse", text, self._now(), name)
 
-    def hand_back(self, handoff_id: int, nurse_id: int) -> HandoffView:
+    def _end(
+        self,
+        handoff_id: int,
+        nurse_id: int,
+        state: str,
+        notice: str,
+        *,
+        in_transcript: bool,
+        **values: Any,
+    ) -> HandoffView:
+        """Ends a chat the nurse has claimed: one guarded transition, the person told, the change audited."""
         with self._sessions() as session, session.begin():
             handoff = self._claimed_by(session, handoff_id, nurse_id)
             if not self._transition(
@@ -487,16 +497,23 @@ class HandoffService:
                 handoff_id,
                 ("claimed",),
                 [Handoff.claimed_by == nurse_id],
-                state="returned",
+                state=state,
                 ended_at=self._now(),
+                **values,
             ):
-                raise Conflict(f"handoff {handoff_id} changed while handing back")
+                raise Conflict(f"handoff {handoff_id} changed while it was being ended")
             if handoff.kind == "live":
-                text = self._wording.text("utter_handoff_back_to_bot")
+                text = self._wording.text(notice)
                 self._enqueue(session, handoff, "system", text)
-                session.add(HandoffMessage(handoff_id=handoff_id, author="system", text=text, created_at=self._now()))
-            self._event(session, "returned", "nurse", handoff_id, nurse_id)
+                if in_transcript:
+                    session.add(
+                        HandoffMessage(handoff_id=handoff_id, author="system", text=text, created_at=self._now())
+                    )
+            self._event(session, state, "nurse", handoff_id, nurse_id, **values)
             return self._load_view(session, handoff_id)
+
+    def hand_back(self, handoff_id: int, nurse_id: int) -> HandoffView:
+        return self._end(handoff_id, nurse_id, "returned", "utter_handoff_back_to_bot", in_transcript=True)
 
     def close(self, handoff_id: int, nurse_id: int, outcome: str) -> HandoffView:
         outcome = outcome.strip()
@@ -504,23 +521,7 @@ class HandoffService:
             raise HandoffError("closing needs an outcome")
         if len(outcome) > MAX_OUTCOME:
             raise HandoffError(f"an outcome can be at most {MAX_OUTCOME} characters")
-        with self._sessions() as session, session.begin():
-            handoff = self._claimed_by(session, handoff_id, nurse_id)
-            if not self._transition(
-                session,
-                handoff_id,
-                ("claimed",),
-                [Handoff.claimed_by == nurse_id],
-                state="closed",
-                ended_at=self._now(),
-                outcome=outcome,
-            ):
-                raise Conflict(f"handoff {handoff_id} changed while closing")
-            if handoff.kind == "live":
-                text = self._wording.text("utter_handoff_closed")
-                self._enqueue(session, handoff, "system", text)
-            self._event(session, "closed", "nurse", handoff_id, nurse_id, outcome=outcome)
-            return self._load_view(session, handoff_id)
+        return self._end(handoff_id, nurse_id, "closed", "utter_handoff_closed", in_transcript=False, outcome=outcome)
 
     # ----- delivery and live updates -----
 
