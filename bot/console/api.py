@@ -294,32 +294,32 @@ async def claim(request: Request, handoff_id: str) -> HTTPResponse:
     return json_response({"handoff": handoff_json(view)})
 
 
-@signed_in()
-async def reply(request: Request, handoff_id: str) -> HTTPResponse:
-    number = path_id(handoff_id, "conversation")
-    text = text_field(json_body(request), "text", MAX_REPLY)
+async def _as_claiming_nurse(request: Request, number: int, action: str, call: Callable[..., T], *args: Any) -> T:
+    """Runs a step only the nurse who claimed the conversation may take, with the console's error messages."""
     nurse = request.ctx.nurse
     try:
-        message = await blocking(console(request).handoffs.service.reply, number, nurse.id, text)
+        return await blocking(call, number, nurse.id, *args)
     except NotFound as error:
         raise ApiError(404, f"There is no conversation with id {number}.") from error
     except Conflict as error:
         current, _ = await _detail(request, number)
-        raise _not_yours(current, nurse, "reply") from error
+        raise _not_yours(current, nurse, action) from error
+
+
+@signed_in()
+async def reply(request: Request, handoff_id: str) -> HTTPResponse:
+    number = path_id(handoff_id, "conversation")
+    text = text_field(json_body(request), "text", MAX_REPLY)
+    service = console(request).handoffs.service
+    message = await _as_claiming_nurse(request, number, "reply", service.reply, text)
     return json_response({"message": message_json(message)}, status=201)
 
 
 @signed_in()
 async def hand_back(request: Request, handoff_id: str) -> HTTPResponse:
     number = path_id(handoff_id, "conversation")
-    nurse = request.ctx.nurse
-    try:
-        view = await blocking(console(request).handoffs.service.hand_back, number, nurse.id)
-    except NotFound as error:
-        raise ApiError(404, f"There is no conversation with id {number}.") from error
-    except Conflict as error:
-        current, _ = await _detail(request, number)
-        raise _not_yours(current, nurse, "hand it back") from error
+    service = console(request).handoffs.service
+    view = await _as_claiming_nurse(request, number, "hand it back", service.hand_back)
     return json_response({"handoff": handoff_json(view)})
 
 
@@ -327,14 +327,8 @@ async def hand_back(request: Request, handoff_id: str) -> HTTPResponse:
 async def close(request: Request, handoff_id: str) -> HTTPResponse:
     number = path_id(handoff_id, "conversation")
     outcome = text_field(json_body(request), "outcome", MAX_OUTCOME)
-    nurse = request.ctx.nurse
-    try:
-        view = await blocking(console(request).handoffs.service.close, number, nurse.id, outcome)
-    except NotFound as error:
-        raise ApiError(404, f"There is no conversation with id {number}.") from error
-    except Conflict as error:
-        current, _ = await _detail(request, number)
-        raise _not_yours(current, nurse, "close it") from error
+    service = console(request).handoffs.service
+    view = await _as_claiming_nurse(request, number, "close it", service.close, outcome)
     return json_response({"handoff": handoff_json(view)})
 
 
