@@ -15,10 +15,10 @@ USED_BY_RASA = {"utter_default"}
 
 
 def _uttered_by_code() -> tuple[set[str], set[str]]:
-    """Response names the actions utter (`response=`) or bot/ renders (`.text(`), and f-string prefixes."""
+    """Response names that actions/ or bot/ code names as string literals, and f-string prefixes."""
     files = list((PROJECT_ROOT / "actions").glob("*.py")) + list((PROJECT_ROOT / "bot").rglob("*.py"))
     source = "\n".join(p.read_text() for p in files)
-    names = set(re.findall(r'(?:response=|text\()"(utter_\w+)"', source))
+    names = set(re.findall(r'"(utter_\w+)"', source))
     prefixes = set(re.findall(r'response=f"(utter_\w+?)\{', source))
     return names, prefixes
 
