@@ -19,13 +19,17 @@ REASON_NOT_HELPED = "the assistant could not help"
 OFFER_SLOT = "handoff_offer"
 
 
-def transcript(tracker: Tracker) -> list[tuple[str, str]]:
-    """The conversation so far, as the nurse should see it: (person|bot, text)."""
-    turns = [
-        ("person" if e["event"] == "user" else "bot", e["text"])
-        for e in tracker.events
-        if e.get("event") in ("user", "bot") and e.get("text")
-    ]
+def transcript(tracker: Tracker, services: Services) -> list[tuple[str, str]]:
+    """The conversation so far, as the nurse should see it: (person|bot, text).
+
+    Rasa sends only a window of a long conversation; earlier turns come from the tracker store.
+    """
+    said = [e for e in tracker.events if e.get("event") in ("user", "bot") and e.get("text")]
+    turns = [("person" if e["event"] == "user" else "bot", e["text"]) for e in said]
+    if len(turns) < TRANSCRIPT_TURNS:
+        oldest = min((e["timestamp"] for e in tracker.events if e.get("timestamp")), default=None)
+        if oldest is not None:
+            turns = services.transcripts.turns_before(tracker.sender_id, oldest, TRANSCRIPT_TURNS - len(turns)) + turns
     return turns[-TRANSCRIPT_TURNS:]
 
 
@@ -39,7 +43,7 @@ def request_nurse(
             tracker.sender_id,
             tracker.get_latest_input_channel() or "rest",
             reason,
-            transcript=transcript(tracker),
+            transcript=transcript(tracker, services),
         )
         minutes = max(1, math.ceil(placed.estimated_wait.total_seconds() / 60))
         if placed.handoff.state == "claimed":

@@ -29,7 +29,7 @@ class ActionUrgentSymptom(Action):
                 tracker.get_latest_input_channel() or "rest",
                 REASON_URGENT,
                 priority="urgent",
-                transcript=transcript(tracker),
+                transcript=transcript(tracker, services),
             )
             dispatcher.utter_message(response="utter_urgent_nurse_asked")
         return [SlotSet(OFFER_SLOT, None)]

@@ -13,6 +13,7 @@ from bot.db import make_session_factory, shared_engine
 from bot.handoff.factory import build_handoffs
 from bot.handoff.service import HandoffService
 from bot.hours import OpeningHours
+from bot.transcripts import TranscriptStore
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Services:
     hours: OpeningHours
     handoff: HandoffService
     now: Clock
+    transcripts: TranscriptStore
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
@@ -31,7 +33,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         today=lambda: clock().date(),
     )
     handoffs = build_handoffs(settings, clock)
-    return Services(content=content, hours=handoffs.hours, handoff=handoffs.service, now=clock)
+    transcripts = TranscriptStore(shared_engine(settings.tracker_database_url))
+    return Services(content=content, hours=handoffs.hours, handoff=handoffs.service, now=clock, transcripts=transcripts)
 
 
 @lru_cache(maxsize=1)

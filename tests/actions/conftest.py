@@ -11,7 +11,9 @@ from rasa_sdk import Tracker
 
 from actions import services as service_registry
 from actions.services import Services
+from bot.db import make_engine
 from bot.handoff.service import HandoffService
+from bot.transcripts import TranscriptStore
 from bot.wording import Wording
 
 LONDON = ZoneInfo("Europe/London")
@@ -24,11 +26,23 @@ def clock():
     return {"now": MONDAY_10AM}
 
 
+@pytest.fixture
+def tracker_engine(tmp_path):
+    """Rasa's tracker database, where earlier turns of a long conversation are read from."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(autouse=True)
-def services(monkeypatch, imported, content_service, hours, clock):
+def services(monkeypatch, imported, content_service, hours, clock, tracker_engine):
     now = lambda: clock["now"]  # noqa: E731
     built = Services(
-        content=content_service, hours=hours, handoff=HandoffService(imported, now, Wording.from_domain()), now=now
+        content=content_service,
+        hours=hours,
+        handoff=HandoffService(imported, now, Wording.from_domain()),
+        now=now,
+        transcripts=TranscriptStore(tracker_engine),
     )
     monkeypatch.setattr(service_registry, "get_services", lambda: built)
     return built

@@ -92,3 +92,33 @@ def test_declining_clears_the_offer():
     dispatcher = CollectingDispatcher()
     events = ActionDeclineOffer().run(dispatcher, make_tracker("deny", slots={"handoff_offer": "nurse"}), {})
     assert events == [SlotSet("handoff_offer", None)]
+
+
+def test_the_transcript_includes_turns_rasa_no_longer_sends(services, tracker_engine):
+    """Rasa sends a window of a long conversation; the nurse still sees the turns before it."""
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.config import PROJECT_ROOT
+    from bot.tracker_window import WindowedSQLTrackerStore
+
+    domain = Domain.load(PROJECT_ROOT / "domain.yml")
+    earlier = DialogueStateTracker("test-user", domain.slots)
+    earlier.update_with_events(
+        [ActionExecuted("action_session_start", timestamp=1), SessionStarted(timestamp=1),
+         UserUttered("old question", timestamp=2), BotUttered("old answer", timestamp=3)],
+        domain,
+        override_timestamp=False,
+    )  # fmt: skip
+    asyncio.run(WindowedSQLTrackerStore(domain, dialect="sqlite", db=tracker_engine.url.database).save(earlier))
+    window = [
+        {"event": "user", "text": "what is recurrence", "timestamp": 10},
+        {"event": "bot", "text": "Recurrence is...", "timestamp": 11},
+    ]
+    request(make_tracker("request_nurse", text="can i talk to a nurse", events=window))
+    _, transcript = services.handoff.detail(services.handoff.open_handoff("test-user").id)
+    assert [m.text for m in transcript] == ["old question", "old answer", "what is recurrence", "Recurrence is...",
+                                            "can i talk to a nurse"]  # fmt: skip

@@ -67,7 +67,7 @@ class Stack:
     """The action server and the Rasa server, as `make run` starts them."""
 
     data_dir: Path
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     processes: dict = field(default_factory=dict)
