@@ -24,7 +24,7 @@ NLU_FILES    := $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/d
 CONTENT_FILES := $(wildcard data/content/*.yml)
 BOT_SOURCES  := $(shell find bot -name '*.py' 2>/dev/null)
 
-.PHONY: help run test lint install browser widget spacy migrate content train validate test-stories bench-nlu lock clean
+.PHONY: help run test lint install browser widget spacy migrate content train validate test-stories bench bench-profile bench-nlu lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,9 +32,18 @@ help: ## List the targets
 run: install widget spacy content train ## Install, build, train if needed; start Rasa (5005), actions (5055) and the nurse console (5006)
 	@scripts/run.sh
 
-test: install browser widget spacy content train ## Run the whole suite: unit, NLU accuracy, data validation, conversation tests, end to end
+test: install browser scale-deps widget spacy content train ## Run the whole suite: unit, NLU accuracy, data validation, conversation tests, end to end
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory test-stories
+
+scale-deps: ## Install Debian's postgresql, redis-server and nginx for the scale profile (only if missing)
+	@scripts/install-scale.sh
+
+run-scaled: install scale-deps widget spacy train ## Scale profile: PostgreSQL, Redis, 2 Rasa replicas, 2 action servers, console, nginx (:5080)
+	$(PY) scripts/scale.py run
+
+stop: ## Stop everything `make run-scaled` started, and only that
+	$(PY) scripts/scale.py stop
 
 lint: install ## ruff (check and format) on all code, mypy on bot/
 	$(VENV)/bin/ruff check bot actions tests bench
@@ -88,6 +97,12 @@ validate: install ## rasa data validate
 test-stories: train ## Conversation tests in tests/test_stories.yml
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL_DIR)/helpline.tar.gz \
 		--e2e --fail-on-prediction-errors --out $(HELPLINE_DATA_DIR)/results/core
+
+bench: install spacy migrate content ## Stock `rasa init` vs ours in one run: latency, load, memory, start, training, handoff; writes BENCHMARKS.md
+	$(PY) -m bench.run
+
+bench-profile: install spacy train ## Sample the Rasa process with py-spy under load; prints where the time goes
+	$(PY) -m bench.profile
 
 bench-nlu: install spacy ## Compare NLU pipelines on the held-out set; writes BENCHMARKS.md's NLU table
 	$(PY) -m bench.nlu_compare

@@ -33,20 +33,29 @@ class OutboxPusher:
         self._task: Optional[asyncio.Task] = None
 
     async def push_once(self) -> int:
-        """Delivers what is due now; returns how many messages were delivered."""
+        """Delivers what is due now; returns how many messages were delivered.
+
+        Messages are claimed first, so when every replica runs a pusher each message is sent by one of them.
+        """
         service = self._service_provider()
-        pending = await asyncio.to_thread(service.pending_on, self._channel)
-        delivered = []
-        for message in pending:
-            try:
-                if await self._send(message):
-                    delivered.append(message.id)
-            except Exception as error:  # kept in the outbox and retried; never dropped
-                attempts = await asyncio.to_thread(service.mark_failed, message.id, repr(error))
-                log = logger.error if attempts >= ESCALATE_AFTER else logger.warning
-                log("%s delivery of outbox message %s failed (attempt %s): %s",
-                    self._channel, message.id, attempts, type(error).__name__)  # fmt: skip
-        await asyncio.to_thread(service.mark_delivered, delivered)
+        claimed = await asyncio.to_thread(service.claim_pending_on, self._channel)
+        delivered: list[int] = []
+        settled: set[int] = set()
+        try:
+            for message in claimed:
+                try:
+                    if await self._send(message):
+                        delivered.append(message.id)
+                        settled.add(message.id)
+                except Exception as error:  # kept in the outbox and retried; never dropped
+                    settled.add(message.id)
+                    attempts = await asyncio.to_thread(service.mark_failed, message.id, repr(error))
+                    log = logger.error if attempts >= ESCALATE_AFTER else logger.warning
+                    log("%s delivery of outbox message %s failed (attempt %s): %s",
+                        self._channel, message.id, attempts, type(error).__name__)  # fmt: skip
+        finally:
+            await asyncio.to_thread(service.mark_delivered, delivered)
+            await asyncio.to_thread(service.release, [m.id for m in claimed if m.id not in settled])
         return len(delivered)
 
     async def run(self) -> None:

@@ -65,17 +65,21 @@ class HandoffGate:
         return self._wording.text(name, **values)
 
     async def deliver_pending(self, output: OutputChannel, conversation_id: str) -> None:
-        pending: list[Outgoing] = await asyncio.to_thread(self._service.pending_for, conversation_id)
-        delivered = []
-        for message in pending:
-            try:
-                await send(output, conversation_id, message.author, message.text, message.sender_name)
-            except Exception as error:  # a channel failure must not lose the message: it stays in the outbox
-                logger.warning("delivery of outbox message %s failed: %s", message.id, type(error).__name__)
-                await asyncio.to_thread(self._service.mark_failed, message.id, repr(error))
-                break
-            delivered.append(message.id)
-        await asyncio.to_thread(self._service.mark_delivered, delivered)
+        """Claims what waits for the person first, so a replica's pusher cannot send it a second time."""
+        pending: list[Outgoing] = await asyncio.to_thread(self._service.claim_pending_for, conversation_id)
+        delivered: list[int] = []
+        try:
+            for message in pending:
+                try:
+                    await send(output, conversation_id, message.author, message.text, message.sender_name)
+                except Exception as error:  # a channel failure must not lose the message: it stays in the outbox
+                    logger.warning("delivery of outbox message %s failed: %s", message.id, type(error).__name__)
+                    await asyncio.to_thread(self._service.mark_failed, message.id, repr(error))
+                    break
+                delivered.append(message.id)
+        finally:
+            await asyncio.to_thread(self._service.mark_delivered, delivered)
+            await asyncio.to_thread(self._service.release, [m.id for m in pending if m.id not in delivered])
 
     async def handle(self, message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         conversation_id = message.sender_id

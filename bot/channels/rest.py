@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Awaitable, Callable, Optional
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 
 from bot.channels.gate import HandoffGate
 from bot.channels.sms_state import CONVERSATION_PREFIX as SMS_PREFIX
 from bot.channels.webchat import CONVERSATION_PREFIX as WEB_PREFIX
+from bot.outage import answering_for_outages, is_outage
+from bot.wording import Wording
+
+logger = logging.getLogger(__name__)
 
 # Conversations that belong to another channel: the REST channel takes any sender id,
 # so without this anyone who learnt such an id could read that person's nurse replies.
@@ -24,14 +29,24 @@ def _default_gate() -> HandoffGate:
 
 
 class HelplineRestInput(RestInput):
-    """Same URL and JSON as stock Rasa (/webhooks/rest/webhook); messages pass the gate first."""
+    """Same URL and JSON as stock Rasa (/webhooks/rest/webhook); messages pass the gate first.
 
-    def __init__(self, gate: Optional[HandoffGate] = None):
+    When the database cannot be reached, the answer is a clear "please try again" rather than
+    Rasa's empty list, or a reply from an empty conversation that nobody stores.
+    """
+
+    def __init__(self, gate: Optional[HandoffGate] = None, wording: Optional[Wording] = None):
         self._gate = gate
+        self._wording = wording
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict]) -> HelplineRestInput:
         return cls()
+
+    def _try_again(self) -> str:
+        if self._wording is None:
+            self._wording = Wording.from_domain()
+        return self._wording.text("utter_try_again_later")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def gated(message: UserMessage) -> None:
@@ -39,6 +54,25 @@ class HelplineRestInput(RestInput):
                 return
             if self._gate is None:
                 self._gate = _default_gate()
-            await self._gate.handle(message, on_new_message)
+            output = message.output_channel
+            collected = output.messages if isinstance(output, CollectingOutputChannel) else None
+
+            async def to_rasa(message: UserMessage) -> None:
+                answered = len(collected) if isinstance(collected, list) else 0
+                try:
+                    await on_new_message(message)
+                except BaseException as error:
+                    if is_outage(error) and isinstance(collected, list):
+                        del collected[answered:]  # replies to a turn that was not stored
+                    raise
+
+            try:
+                with answering_for_outages():
+                    await self._gate.handle(message, to_rasa)
+            except BaseException as error:
+                if not is_outage(error):
+                    raise
+                logger.error("database unavailable; asked the person to try again (%s)", type(error).__name__)
+                await output.send_text_message(message.sender_id, self._try_again())
 
         return super().blueprint(gated)

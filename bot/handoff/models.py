@@ -115,6 +115,9 @@ class OutboxMessage(Base):
     attempts = Column(Integer, nullable=False, default=0)
     last_error = Column(Text, nullable=True)
     next_attempt_at = Column(DateTime(timezone=True), nullable=True)
+    # A sender's lease: while it runs, no other process (replica) sends this message.
+    lease_token = Column(String(32), nullable=True)
+    lease_until = Column(DateTime(timezone=True), nullable=True)
 
 
 class HandoffEvent(Base):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 import statistics
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +30,7 @@ RETRY_LONGEST = dt.timedelta(minutes=5)
 MAX_REPLY = 4000
 MAX_OUTCOME = 500
 RECENT_CLAIMS = 20
+LEASE = dt.timedelta(seconds=60)  # how long a sender may take before another process may send the message
 
 
 class HandoffError(Exception):
@@ -551,6 +553,74 @@ class HandoffService:
             ).scalars()
             return [_outgoing(m) for m in rows]
 
+    def claim_pending_on(self, channel: str, limit: int = 100, lease: dt.timedelta = LEASE) -> list[Outgoing]:
+        """Like `pending_on`, but leased to the caller: with several replicas, only one sends each message."""
+        now = self._now()
+        due = (OutboxMessage.next_attempt_at.is_(None)) | (OutboxMessage.next_attempt_at <= now)
+        return self._claim(and_(OutboxMessage.channel == channel, due), now, lease, limit, in_order=False)
+
+    def claim_pending_for(self, conversation_id: str, lease: dt.timedelta = LEASE) -> list[Outgoing]:
+        """Like `pending_for`, leased; stops at a message another process holds, so nothing overtakes it."""
+        return self._claim(OutboxMessage.conversation_id == conversation_id, self._now(), lease, None, in_order=True)
+
+    def _claim(
+        self, condition: Any, now: dt.datetime, lease: dt.timedelta, limit: Optional[int], *, in_order: bool
+    ) -> list[Outgoing]:
+        """One guarded UPDATE takes the free rows: two processes racing for a row cannot both get it."""
+        token = secrets.token_hex(16)
+        free = or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now)
+        with self._sessions() as session, session.begin():
+            query = (
+                select(OutboxMessage.id, OutboxMessage.lease_until)
+                .where(condition, OutboxMessage.delivered_at.is_(None))
+                .order_by(OutboxMessage.id)
+            )
+            rows = session.execute(query if limit is None else query.limit(limit)).all()
+            wanted = []
+            for outbox_id, until in rows:
+                if until is not None and _aware(until) > now:  # type: ignore[operator]
+                    if in_order:
+                        break
+                    continue
+                wanted.append(outbox_id)
+            if not wanted:
+                return []
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(wanted), OutboxMessage.delivered_at.is_(None), free)
+                .values(lease_token=token, lease_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
+            got = session.execute(
+                select(OutboxMessage).where(OutboxMessage.lease_token == token).order_by(OutboxMessage.id)
+            ).scalars()
+            claimed = [_outgoing(m) for m in got]
+            if in_order:
+                keep: list[Outgoing] = []
+                for message, outbox_id in zip(claimed, wanted, strict=False):
+                    if message.id != outbox_id:
+                        break
+                    keep.append(message)
+                self._release(session, [m.id for m in claimed[len(keep) :]])
+                return keep
+            return claimed
+
+    @staticmethod
+    def _release(session: Session, outbox_ids: Sequence[int]) -> None:
+        if outbox_ids:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.delivered_at.is_(None))
+                .values(lease_token=None, lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    def release(self, outbox_ids: Sequence[int]) -> None:
+        """Gives back claimed messages that were not sent (the person is not reachable here), due again at once."""
+        if outbox_ids:
+            with self._sessions() as session, session.begin():
+                self._release(session, outbox_ids)
+
     def mark_delivered(self, outbox_ids: Sequence[int]) -> None:
         if not outbox_ids:
             return
@@ -558,7 +628,9 @@ class HandoffService:
             session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.delivered_at.is_(None))
-                .values(delivered_at=self._now(), attempts=OutboxMessage.attempts + 1)
+                .values(
+                    delivered_at=self._now(), attempts=OutboxMessage.attempts + 1, lease_token=None, lease_until=None
+                )
             )
 
     def mark_failed(self, outbox_id: int, error: str) -> int:
@@ -574,6 +646,8 @@ class HandoffService:
             message.last_error = error[:1000]
             delay = min(RETRY_FIRST * 2 ** (message.attempts - 1), RETRY_LONGEST)
             message.next_attempt_at = self._now() + delay
+            message.lease_token = None
+            message.lease_until = None
             return message.attempts
 
     def events_since(self, last_id: int, limit: int = 200) -> list[EventView]:

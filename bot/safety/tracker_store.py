@@ -1,15 +1,17 @@
-"""Rasa's SQL tracker store, but a person's text is redacted before any event is written."""
+"""The project's SQL tracker store: a bounded window (bot/tracker_window.py), personal details redacted."""
 
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import rasa_tuning
+from bot.outage import through_outage
 from bot.safety.redaction import shared_redactor
+from bot.tracker_window import WindowedSQLTrackerStore
 
 
 def redact_event(event: Event) -> Event:
@@ -36,9 +38,21 @@ def redact_event(event: Event) -> Event:
     return event
 
 
-class RedactingSQLTrackerStore(SQLTrackerStore):
+class RedactingSQLTrackerStore(WindowedSQLTrackerStore):
     """Every event reaches the database through `_additional_events`, so redaction here cannot be skipped."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        rasa_tuning.install()  # built once, in the Rasa process: see bot/rasa_tuning.py
+        super().__init__(*args, **kwargs)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         for event in super()._additional_events(session, tracker):
             yield redact_event(event)
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """An unreachable database reaches the channel, not Rasa's silent in-memory fallback (bot/outage.py)."""
+        return await through_outage(lambda: super(RedactingSQLTrackerStore, self).retrieve(sender_id))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """As `retrieve`: a turn that cannot be stored fails, so the person is asked to send it again."""
+        await through_outage(lambda: super(RedactingSQLTrackerStore, self).save(tracker))
