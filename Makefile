@@ -46,8 +46,8 @@ stop: ## Stop everything `make run-scaled` started, and only that
 	$(PY) scripts/scale.py stop
 
 lint: install ## ruff (check and format) on all code, mypy on bot/
-	$(VENV)/bin/ruff check bot actions tests bench
-	$(VENV)/bin/ruff format --check bot actions tests bench
+	$(VENV)/bin/ruff check bot actions tests bench ops scripts
+	$(VENV)/bin/ruff format --check bot actions tests bench ops scripts
 	$(VENV)/bin/mypy bot
 
 install: $(VENV)/.installed ## Create .venv with Python 3.10 and the pinned requirements
@@ -98,7 +98,7 @@ test-stories: train ## Conversation tests in tests/test_stories.yml
 	$(RASA) test core --stories tests/test_stories.yml --model $(MODEL_DIR)/helpline.tar.gz \
 		--e2e --fail-on-prediction-errors --out $(HELPLINE_DATA_DIR)/results/core
 
-bench: install spacy migrate content ## Stock `rasa init` vs ours in one run: latency, load, memory, start, training, handoff; writes BENCHMARKS.md
+bench: install scale-deps spacy migrate content ## Stock `rasa init` vs ours in one run: latency, load, memory, start, training, handoff; writes BENCHMARKS.md
 	$(PY) -m bench.run
 
 bench-profile: install spacy train ## Sample the Rasa process with py-spy under load; prints where the time goes

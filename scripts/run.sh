@@ -25,5 +25,5 @@ Website chat demo:  http://localhost:${RASA_PORT:-5005}/webhooks/socketio/demo
 Nurse console:      http://localhost:${HELPLINE_CONSOLE_PORT:-5006}/console
   (first nurse: .venv/bin/python -m bot.console create-nurse --username NAME --name "Full Name" --role admin)
 MSG
-.venv/bin/rasa run --enable-api --auth-token "$RASA_AUTH_TOKEN" --port "${RASA_PORT:-5005}" \
+.venv/bin/rasa run --enable-api --auth-token="$RASA_AUTH_TOKEN" --port "${RASA_PORT:-5005}" \
   --model models/helpline.tar.gz --endpoints endpoints.yml --credentials credentials.yml --cors "*"

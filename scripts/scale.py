@@ -3,7 +3,7 @@
     python scripts/scale.py run  [--data-dir var/scale] [--free-ports]
     python scripts/scale.py stop [--data-dir var/scale]
 
-The processes themselves are described in tests/scale/stack.py, which the scale tests share.
+The processes themselves are described in ops/scaled.py, which the scale tests share.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Optional, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.scale.stack import DEFAULT_DATA, REPLICAS, STATE_FILE, Ports, ScaleStack, StackError  # noqa: E402
+from ops.scaled import DEFAULT_DATA, REPLICAS, STATE_FILE, Ports, ScaleStack, StackError  # noqa: E402
 
 RUNNER = "runner"
 

@@ -15,8 +15,8 @@ from typing import Iterator
 import pytest
 
 from bot.clock import FileClock
+from ops.scaled import MODEL, Ports, ScaleStack, missing_binaries
 from tests.integration.conftest import MONDAY_10AM
-from tests.scale.stack import MODEL, Ports, ScaleStack, missing_binaries
 
 
 def unavailable(reason: str) -> None:

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from bot.wording import Wording
-from tests.scale.stack import BIN, PROJECT_ROOT, REPLICAS, TRACKER_DB, ScaleStack
+from ops.scaled import BIN, PROJECT_ROOT, REPLICAS, TRACKER_DB, ScaleStack
 
 QUESTIONS = [
     "what is recurrence",

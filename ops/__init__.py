@@ -1,0 +1,1 @@
+"""Running the project's processes outside a container platform: the scale profile on one machine."""
