@@ -16,7 +16,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from bench import handoff
 from bench.client import run_conversations
@@ -49,6 +49,8 @@ class Figures:
     handoff_visible: List[float] = field(default_factory=list)
     handoff_delivered: List[float] = field(default_factory=list)
     levers: List[tuple] = field(default_factory=list)
+    scaled_one: List[float] = field(default_factory=list)
+    scaled_two: List[float] = field(default_factory=list)
 
 
 def spread(values: Sequence[float], digits: int = 1) -> str:
@@ -108,7 +110,9 @@ def run_stock(work: Path, repeats: int, starts: int) -> Figures:
     return figures
 
 
-def run_ours(work: Path, repeats: int, starts: int, soak_messages: int, handoff_samples: int) -> Figures:
+def run_ours(
+    work: Path, repeats: int, starts: int, soak_messages: int, handoff_samples: int, scaled: bool = True
+) -> Figures:
     figures = Figures()
     ours = HelplineAssistant(work / "ours")
     ours.prepare()
@@ -133,6 +137,9 @@ def run_ours(work: Path, repeats: int, starts: int, soak_messages: int, handoff_
     if handoff_samples:
         print("ours: nurse handoff latency ...", flush=True)
         figures.handoff_visible, figures.handoff_delivered = run_handoff(work, ours.model_path, handoff_samples)
+    if scaled:
+        print("ours: scale profile, 1 replica and 2 behind nginx ...", flush=True)
+        figures.scaled_one, figures.scaled_two = run_scaled(ours.model_path, repeats)
     return figures
 
 
@@ -187,6 +194,34 @@ def levers_table(rows: List[tuple]) -> str:
     ]
     lines += [f"| {name} | {seq:.1f} | {rate:.1f} | {ratio:.2f}× |" for name, seq, rate, ratio in rows]
     return "\n".join(lines)
+
+
+def run_scaled(model: Path, repeats: int) -> Tuple[List[float], List[float]]:
+    """messages/s, 10 concurrent conversations: one replica of the scale profile, then both behind nginx."""
+    import shutil
+    import tempfile
+
+    from ops.scaled import Ports, ScaleStack, missing_binaries
+
+    missing = missing_binaries()
+    if missing:
+        raise RuntimeError(f"the scaled row needs Debian's {', '.join(missing)}: run `make scale-deps`")
+    # Not under the benchmark's private temporary folder: PostgreSQL runs as the `postgres` user.
+    data_dir = Path(tempfile.mkdtemp(prefix="helpline-bench-scaled-"))
+    data_dir.chmod(0o755)
+    stack = ScaleStack(data_dir, Ports.free(), model=model)
+    one, two = [], []
+    try:
+        stack.start()
+        for url, rates in ((stack.rasa_url(0), one), (stack.url, two)):
+            asyncio.run(run_conversations(url, conversations("scaled-warm", 10, 4, helpline_turns), 10))
+            for _ in range(repeats):
+                load = asyncio.run(run_conversations(url, conversations("scaled", 10, 30, helpline_turns), 10))
+                rates.append(len(load.seconds) / load.wall)
+    finally:
+        stack.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return one, two
 
 
 def run_handoff(work: Path, model: Path, samples: int) -> tuple:
@@ -266,12 +301,28 @@ def table(stock: Figures, ours: Figures, repeats: int, command: str) -> str:
         "| figure | stock `rasa init` | ours | target | |",
         "| --- | --- | --- | --- | --- |",
         *(f"| {' | '.join(row)} |" for row in rows),
+        *scaled_lines(ours),
         "",
         "Each lever, measured in the same run on the same model (one repetition each):",
         "",
         levers_table(ours.levers),
     ]
     return "\n".join(lines)
+
+
+def scaled_lines(ours: Figures) -> List[str]:
+    if not ours.scaled_two:
+        return []
+    ratio = statistics.median(ours.scaled_two) / statistics.median(ours.scaled_one)
+    return [
+        "",
+        "Scale profile (PostgreSQL tracker store, Redis lock store), messages/s with 10 concurrent conversations:",
+        "",
+        "| replicas | messages/s (min / median / max) | vs 1 replica |",
+        "| --- | --- | --- |",
+        f"| 1 (straight to replica 1) | {spread(ours.scaled_one)} | 1.00× |",
+        f"| 2 (behind nginx) | {spread(ours.scaled_two)} | {ratio:.2f}× |",
+    ]
 
 
 def write_report(text: str, path: Path = REPORT) -> None:
@@ -291,6 +342,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--starts", type=int, default=2, help="extra cold starts timed per assistant")
     parser.add_argument("--soak", type=int, default=10_000, help="messages for the memory figure")
     parser.add_argument("--handoffs", type=int, default=20, help="handoffs timed end to end")
+    parser.add_argument("--no-scaled", action="store_true", help="skip the scale profile's 1 vs 2 replicas row")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     args = parser.parse_args(argv)
     command = (
@@ -299,7 +351,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with tempfile.TemporaryDirectory(prefix="helpline-bench-") as folder:
         work = Path(folder)
         stock = run_stock(work, args.repeats, args.starts)
-        ours = run_ours(work, args.repeats, args.starts, args.soak, args.handoffs)
+        ours = run_ours(work, args.repeats, args.starts, args.soak, args.handoffs, scaled=not args.no_scaled)
     text = table(stock, ours, args.repeats, command)
     print(text)
     if not args.no_write:

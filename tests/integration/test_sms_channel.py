@@ -26,7 +26,8 @@ from tests.integration.sms_fixtures import (  # noqa: F401 (fixtures)
     twilio_api,
 )
 
-SENSIBLE_REPLIES = ("utter_how_can_i_help", "utter_clarify", "utter_out_of_scope", "utter_default")
+# utter_greet asks "What would you like to know…?": the answer to "I have a question" (however often typed).
+SENSIBLE_REPLIES = ("utter_how_can_i_help", "utter_greet", "utter_clarify", "utter_out_of_scope", "utter_default")
 QUIET = 4.0  # seconds to wait before concluding that nothing was sent
 
 
