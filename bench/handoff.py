@@ -128,6 +128,7 @@ async def measure(assistant: HelplineAssistant, samples: int) -> Tuple[List[floa
     console = f"http://127.0.0.1:{assistant.console_port}"
     username, password = await asyncio.to_thread(create_nurse, assistant)
     visible, delivered = [], []
+    leaving: List[asyncio.Task] = []
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
         async with http.post(f"{console}/api/login", json={"username": username, "password": password}) as response:
             response.raise_for_status()
@@ -157,7 +158,9 @@ async def measure(assistant: HelplineAssistant, samples: int) -> Tuple[List[floa
                 closing = {"outcome": "benchmark conversation"}
                 async with http.post(f"{console}/api/handoffs/{handoff}/close", headers=auth, json=closing) as response:
                     response.raise_for_status()
-                await person.client.disconnect()
+                # Disconnecting a long-polling client waits for its open poll; let that happen meanwhile.
+                leaving.append(asyncio.create_task(person.client.disconnect()))
         finally:
             await feed.stop()
+            await asyncio.gather(*leaving, return_exceptions=True)
     return visible, delivered

@@ -51,6 +51,7 @@ class Figures:
     levers: List[tuple] = field(default_factory=list)
     scaled_one: List[float] = field(default_factory=list)
     scaled_two: List[float] = field(default_factory=list)
+    scaled_error: str = ""
 
 
 def spread(values: Sequence[float], digits: int = 1) -> str:
@@ -139,7 +140,10 @@ def run_ours(
         figures.handoff_visible, figures.handoff_delivered = run_handoff(work, ours.model_path, handoff_samples)
     if scaled:
         print("ours: scale profile, 1 replica and 2 behind nginx ...", flush=True)
-        figures.scaled_one, figures.scaled_two = run_scaled(ours.model_path, repeats)
+        try:
+            figures.scaled_one, figures.scaled_two = run_scaled(ours.model_path, repeats)
+        except Exception as error:  # reported in the table; the figures above are kept
+            figures.scaled_error = f"{type(error).__name__}: {error}"
     return figures
 
 
@@ -210,7 +214,8 @@ def run_scaled(model: Path, repeats: int) -> Tuple[List[float], List[float]]:
     data_dir = Path(tempfile.mkdtemp(prefix="helpline-bench-scaled-"))
     data_dir.chmod(0o755)
     stack = ScaleStack(data_dir, Ports.free(), model=model)
-    one, two = [], []
+    one: List[float] = []
+    two: List[float] = []
     try:
         stack.start()
         for url, rates in ((stack.rasa_url(0), one), (stack.url, two)):
@@ -218,9 +223,13 @@ def run_scaled(model: Path, repeats: int) -> Tuple[List[float], List[float]]:
             for _ in range(repeats):
                 load = asyncio.run(run_conversations(url, conversations("scaled", 10, 30, helpline_turns), 10))
                 rates.append(len(load.seconds) / load.wall)
+    except BaseException:
+        print(f"scale profile run failed; its logs are kept in {data_dir / 'logs'}", flush=True)
+        raise
+    else:
+        shutil.rmtree(data_dir, ignore_errors=True)
     finally:
         stack.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
     return one, two
 
 
@@ -311,6 +320,8 @@ def table(stock: Figures, ours: Figures, repeats: int, command: str) -> str:
 
 
 def scaled_lines(ours: Figures) -> List[str]:
+    if ours.scaled_error:
+        return ["", f"Scale profile row: **the run failed**: `{ours.scaled_error[:300]}`"]
     if not ours.scaled_two:
         return []
     ratio = statistics.median(ours.scaled_two) / statistics.median(ours.scaled_one)
@@ -356,7 +367,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(text)
     if not args.no_write:
         write_report(text)
-    missed = text.count("**missed**")
+    missed = text.count("**missed**") + text.count("**the run failed**")
     print(f"\n{missed} target(s) missed" if missed else "\nevery target met")
     return 0
 
