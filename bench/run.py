@@ -21,7 +21,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from bench import handoff
 from bench.client import run_conversations
 from bench.scenarios import conversations, helpline_turns, stock_turns
-from bench.stack import PROJECT_ROOT, HelplineAssistant, StockAssistant, rss_mb
+from bench.stack import PROJECT_ROOT, Assistant, HelplineAssistant, StockAssistant, rss_mb
 
 REPORT = PROJECT_ROOT / "BENCHMARKS.md"
 START, END = "<!-- perf:start -->", "<!-- perf:end -->"
@@ -92,16 +92,21 @@ def measure_soak(assistant: HelplineAssistant, figures: Figures, messages: int) 
     figures.soak["growth_pct"] = (samples[messages] / half - 1) * 100
 
 
+def time_starts(assistant: Assistant, extra: int, figures: Figures) -> None:
+    """Cold starts: `extra` that are stopped again, then the one the measurements use."""
+    for _ in range(extra):
+        figures.ready_s.append(assistant.start())
+        assistant.stop()
+    figures.ready_s.append(assistant.start())
+
+
 def run_stock(work: Path, repeats: int, starts: int) -> Figures:
     figures = Figures()
     stock = StockAssistant(work / "stock")
     print("stock: rasa init --no-prompt (trains the default assistant) ...", flush=True)
     figures.train_s = stock.create()
     make = lambda n, i: stock_turns(n, stock.responses(), i)  # noqa: E731
-    for _ in range(starts):
-        figures.ready_s.append(stock.start())
-        stock.stop()
-    figures.ready_s.append(stock.start())
+    time_starts(stock, starts, figures)
     try:
         print("stock: serving ...", flush=True)
         measure_serving(stock.url, make, figures, repeats, "stock")
@@ -119,10 +124,7 @@ def run_ours(
     ours.prepare()
     print("ours: rasa train --force (full training from scratch) ...", flush=True)
     figures.train_s = ours.train(work / "models")
-    for _ in range(starts):
-        figures.ready_s.append(ours.start())
-        ours.stop()
-    figures.ready_s.append(ours.start())
+    time_starts(ours, starts, figures)
     try:
         print("ours: serving ...", flush=True)
         measure_serving(ours.url, helpline_turns, figures, repeats, "ours")

@@ -46,6 +46,25 @@ def answering_for_outages() -> Iterator[None]:
         _answering.reset(token)
 
 
+async def answering_or_asking_again(
+    handle: Callable[[], Awaitable[None]], ask_again: Callable[[], Awaitable[None]], channel: str
+) -> bool:
+    """Runs a channel's handling of one message; on an outage, logs it and asks the person to try again.
+
+    Returns False when the person was asked again instead of answered.
+    """
+    try:
+        with answering_for_outages():
+            await handle()
+        return True
+    except BaseException as error:
+        if not is_outage(error):
+            raise
+        logger.error("%s: database unavailable; asked the person to try again (%s)", channel, type(error).__name__)
+        await ask_again()
+        return False
+
+
 async def through_outage(call: Callable[[], Awaitable[T]]) -> T:
     """Runs a tracker-store call: retried once on a connection that died with a database restart.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -12,10 +11,8 @@ from sanic import Blueprint
 from bot.channels.gate import HandoffGate
 from bot.channels.sms_state import CONVERSATION_PREFIX as SMS_PREFIX
 from bot.channels.webchat import CONVERSATION_PREFIX as WEB_PREFIX
-from bot.outage import answering_for_outages, is_outage
+from bot.outage import answering_or_asking_again, is_outage
 from bot.wording import Wording
-
-logger = logging.getLogger(__name__)
 
 # Conversations that belong to another channel: the REST channel takes any sender id,
 # so without this anyone who learnt such an id could read that person's nurse replies.
@@ -66,13 +63,11 @@ class HelplineRestInput(RestInput):
                         del collected[answered:]  # replies to a turn that was not stored
                     raise
 
-            try:
-                with answering_for_outages():
-                    await self._gate.handle(message, to_rasa)
-            except BaseException as error:
-                if not is_outage(error):
-                    raise
-                logger.error("database unavailable; asked the person to try again (%s)", type(error).__name__)
-                await output.send_text_message(message.sender_id, self._try_again())
+            gate = self._gate
+            await answering_or_asking_again(
+                lambda: gate.handle(message, to_rasa),
+                lambda: output.send_text_message(message.sender_id, self._try_again()),
+                "rest",
+            )
 
         return super().blueprint(gated)

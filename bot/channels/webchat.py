@@ -41,7 +41,7 @@ from bot.channels.delivery import OutboxPusher
 from bot.channels.gate import HandoffGate
 from bot.config import PROJECT_ROOT, Settings
 from bot.handoff.service import HandoffService, Outgoing
-from bot.outage import answering_for_outages, is_outage
+from bot.outage import answering_or_asking_again
 from bot.signing_keys import load_or_create_secret as _load_or_create
 from bot.wording import Wording
 
@@ -519,17 +519,14 @@ class SecureSocketIOInput(InputChannel):
 
         async with self._locks.hold(conversation_id):
             message = UserMessage(text, notices, conversation_id, input_channel=self.name())
-            try:
-                with answering_for_outages():
-                    await self._gate.handle(message, to_rasa)
-            except BaseException as error:
-                if not is_outage(error):
-                    raise
-                logger.error("web chat: database unavailable; asked the person to try again (%s)", type(error).__name__)
+
+            async def ask_again() -> None:
                 await self._flush(notices, conversation_id)
                 await self._emit(conversation_id, {"text": self.wording.text("utter_try_again_later")})
-                return
-            await self._flush(notices, conversation_id)
+
+            gate = self._gate
+            if await answering_or_asking_again(lambda: gate.handle(message, to_rasa), ask_again, "web chat"):
+                await self._flush(notices, conversation_id)
 
     # ----- the widget and the demo page -----
 
