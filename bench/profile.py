@@ -20,16 +20,22 @@ from bench.client import run_conversations
 from bench.scenarios import conversations, helpline_turns
 from bench.stack import BIN, HelplineAssistant
 
+# Leaf frames of threads that are only waiting for work; py-spy cannot always tell them from busy ones.
+IDLE_LEAVES = ("_worker (concurrent/futures/thread.py", "wait (threading.py", "select (selectors.py")
+
 
 def inclusive_shares(raw: Path) -> list[tuple[float, str]]:
-    """py-spy's raw (collapsed) output as (share of samples, frame), each frame counted once per stack."""
+    """py-spy's raw (collapsed) output as (share of busy samples, frame), each frame counted once per stack."""
     counts: collections.Counter = collections.Counter()
     total = 0
     for line in raw.read_text().splitlines():
         stack, _, number = line.rpartition(" ")
+        frames = stack.split(";")
+        if frames[-1].startswith(IDLE_LEAVES):
+            continue
         samples = int(number)
         total += samples
-        for frame in set(stack.split(";")):
+        for frame in set(frames):
             counts[frame] += samples
     return [(n / total, frame) for frame, n in counts.most_common()] if total else []
 
