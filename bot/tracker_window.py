@@ -24,7 +24,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 # How many events were read from the database into this tracker object; only later ones are new.
 LOADED_ATTRIBUTE = "_helpline_stored_events"
-DEFAULT_WINDOW = 80
+DEFAULT_WINDOW = 40  # as endpoints.yml sets it
 
 
 class WindowedSQLTrackerStore(SQLTrackerStore):
