@@ -6,7 +6,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,15 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from bot.config import PROJECT_ROOT
+from ops.ports import free_port
+
 BIN = Path(sys.executable).parent
 TRAIN_DATA = ("data/nlu", "data/stories", "data/rules")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def base_env(**extra: str) -> Dict[str, str]:

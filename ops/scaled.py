@@ -12,7 +12,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional
 
 from bot.config import PROJECT_ROOT
+from ops.ports import free_port
 
 BIN = Path(sys.executable).parent
 MODEL = PROJECT_ROOT / "models" / "helpline.tar.gz"
@@ -37,12 +37,6 @@ POSTGRES_USER = "postgres"  # the system account Debian's package creates; Postg
 
 class StackError(RuntimeError):
     """The stack could not be started or stopped; the message says what to look at."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def postgres_bin() -> Optional[Path]:

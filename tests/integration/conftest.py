@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -23,18 +22,13 @@ import requests
 
 from bot.clock import FileClock
 from bot.config import PROJECT_ROOT
+from ops.ports import free_port
 
 MODEL = PROJECT_ROOT / "models" / "helpline.tar.gz"
 BIN = Path(sys.executable).parent
 LONDON = ZoneInfo("Europe/London")
 MONDAY_10AM = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
 SATURDAY_2PM = dt.datetime(2026, 11, 21, 14, 0, tzinfo=LONDON)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 180, **kwargs) -> None:
