@@ -14,6 +14,7 @@ import contextvars
 import logging
 from typing import Awaitable, Callable, Iterator, TypeVar
 
+from rasa.core.lock_store import LockError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
@@ -28,8 +29,12 @@ class DatabaseUnavailable(BaseException):
 
 
 def is_outage(error: BaseException) -> bool:
-    """Whether the error means the database cannot be reached (rather than a bug or a bad query)."""
-    if isinstance(error, DatabaseUnavailable):
+    """Whether the error means the turn could not run (rather than a bug or a bad query).
+
+    That is: the database cannot be reached, or the conversation's lock could not be had
+    (the lock store is down, or an earlier message held the lock past its lifetime).
+    """
+    if isinstance(error, (DatabaseUnavailable, LockError)):
         return True
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
@@ -60,7 +65,7 @@ async def answering_or_asking_again(
     except BaseException as error:
         if not is_outage(error):
             raise
-        logger.error("%s: database unavailable; asked the person to try again (%s)", channel, type(error).__name__)
+        logger.error("%s: the turn could not run; asked the person to try again (%s)", channel, type(error).__name__)
         await ask_again()
         return False
 

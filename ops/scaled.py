@@ -57,6 +57,28 @@ def missing_binaries() -> List[str]:
     return missing
 
 
+def redis_server_args(port: int, folder: Path) -> List[str]:
+    """Debian's redis-server on loopback, nothing written to disk (locks and socket.io rooms are short-lived)."""
+    redis = shutil.which("redis-server") or "/usr/bin/redis-server"
+    return [redis, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+            "--dir", str(folder), "--daemonize", "no", "--protected-mode", "yes"]  # fmt: skip
+
+
+def wait_for_redis(port: int, process: subprocess.Popen, timeout: float = 30) -> bool:
+    """Whether the Redis server on `port` answers a PING before `timeout` (False at once if it exited)."""
+    import redis as redis_client
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            redis_client.Redis(host="127.0.0.1", port=port, socket_timeout=1).ping()
+            return True
+        except redis_client.RedisError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                return False
+            time.sleep(0.1)
+
+
 @dataclass
 class Ports:
     nginx: int
@@ -332,24 +354,9 @@ class ScaleStack:
     # ----- Redis and nginx -----
 
     def _start_redis(self) -> None:
-        redis = shutil.which("redis-server") or "/usr/bin/redis-server"
-        self._spawn(
-            "redis",
-            [redis, "--bind", "127.0.0.1", "--port", str(self.ports.redis), "--save", "", "--appendonly", "no",
-             "--dir", str(self.data_dir / "redis"), "--daemonize", "no", "--protected-mode", "yes"],
-            os.environ,
-        )  # fmt: skip
-        import redis as redis_client
-
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                redis_client.Redis(host="127.0.0.1", port=self.ports.redis, socket_timeout=1).ping()
-                return
-            except redis_client.RedisError:
-                if time.monotonic() > deadline or self.processes["redis"].poll() is not None:
-                    raise StackError(f"redis did not start; see {self.log_dir / 'redis.log'}") from None
-                time.sleep(0.1)
+        self._spawn("redis", redis_server_args(self.ports.redis, self.data_dir / "redis"), os.environ)
+        if not wait_for_redis(self.ports.redis, self.processes["redis"]):
+            raise StackError(f"redis did not start; see {self.log_dir / 'redis.log'}")
 
     def nginx_config(self) -> str:
         """REST round robin (Redis's lock store orders each conversation), socket.io sticky by client address."""
@@ -496,7 +503,9 @@ events {{
 }}
 
 http {{
-    access_log {access_log};
+    # Which replica served each request (tests/scale checks that a burst reached both).
+    log_format upstream '$msec "$request" $status $upstream_addr $request_time';
+    access_log {access_log} upstream;
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;
@@ -509,7 +518,8 @@ http {{
         ''      close;
     }}
 
-    # REST: any replica will do; Rasa's Redis lock store keeps each conversation in order.
+    # REST: any replica will do; the Redis lock store keeps each conversation in order of arrival here
+    # (X-Request-Start, bot/locks.py).
     upstream rasa {{
 {rasa}
         keepalive 32;
@@ -558,6 +568,7 @@ http {{
             proxy_set_header Connection "";
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Request-Start "t=${{msec}}";  # replaces any the client sent
             proxy_next_upstream error timeout http_502 http_503;
             proxy_connect_timeout 2s;
             proxy_read_timeout 120s;

@@ -17,12 +17,7 @@ import pytest
 from bot.clock import FileClock
 from ops.scaled import MODEL, Ports, ScaleStack, missing_binaries
 from tests.integration.conftest import MONDAY_10AM
-
-
-def unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)")
-    pytest.skip(reason)
+from tests.unavailable import unavailable
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,10 @@ from sqlalchemy.exc import OperationalError
 
 from bot.channels.gate import HandoffGate
 from bot.channels.rest import HelplineRestInput
+from bot.locks import HelplineInMemoryLockStore, HelplineRedisLockStore
 from bot.outage import DatabaseUnavailable, answering_for_outages, is_outage, through_outage
 from bot.wording import Wording
+from ops.ports import free_port
 
 TRY_AGAIN = Wording.from_domain().text("utter_try_again_later")
 
@@ -26,7 +28,7 @@ def post(channel: HelplineRestInput, on_new_message, text: str = "hello", sender
     """Calls the channel's webhook handler as Sanic would, with a minimal request."""
     blueprint = channel.blueprint(on_new_message)
     [receive] = [route.handler for route in blueprint._future_routes if route.uri == "/webhook"]
-    request = SimpleNamespace(json={"sender": sender, "message": text}, args={})
+    request = SimpleNamespace(json={"sender": sender, "message": text}, args={}, headers={})
     return json.loads(asyncio.run(receive(request)).body)
 
 
@@ -96,3 +98,33 @@ def test_the_outage_passes_rasas_catch_all_only_where_a_channel_answers_for_it()
     with pytest.raises(DatabaseUnavailable):
         asyncio.run(in_channel())
     assert is_outage(DatabaseUnavailable()) and not is_outage(ValueError())
+
+
+def test_rest_answers_please_try_again_when_the_lock_store_cannot_be_reached(service):
+    unreachable = HelplineRedisLockStore(host="127.0.0.1", port=free_port(), socket_timeout=1)
+
+    async def rasa(message):
+        raise AssertionError("must not be reached")
+
+    replies = post(HelplineRestInput(HandoffGate(lambda: service), lock_store=unreachable), rasa)
+    assert replies == [{"recipient_id": "p1", "text": TRY_AGAIN}]
+
+
+def test_rest_holds_the_conversations_ticket_through_the_gate_and_rasas_turn(service):
+    locks = HelplineInMemoryLockStore()
+    tickets = []
+
+    def tickets_now(conversation_id: str) -> int:
+        lock = locks.get_lock(conversation_id)
+        return len(lock.tickets) if lock else 0
+
+    async def rasa(message):
+        tickets.append(tickets_now(message.sender_id))  # taken by the channel, before Rasa's turn
+        async with locks.lock(message.sender_id):  # as Rasa's agent does: re-entrant, no second ticket
+            tickets.append(tickets_now(message.sender_id))
+        await message.output_channel.send_text_message(message.sender_id, "an answer")
+
+    replies = post(HelplineRestInput(HandoffGate(lambda: service), lock_store=locks), rasa)
+    assert [r["text"] for r in replies] == ["an answer"]
+    assert tickets == [1, 1]
+    assert locks.get_lock("p1") is None
