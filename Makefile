@@ -24,7 +24,7 @@ NLU_FILES    := $(shell find data/nlu data/stories data/rules -name '*.yml' 2>/d
 CONTENT_FILES := $(wildcard data/content/*.yml)
 BOT_SOURCES  := $(shell find bot -name '*.py' 2>/dev/null)
 
-.PHONY: help run test lint install browser widget spacy migrate content train validate test-stories bench bench-profile bench-nlu lock clean
+.PHONY: help run test lint install browser widget spacy migrate content train validate test-stories bench bench-profile bench-locks bench-nlu lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -103,6 +103,9 @@ bench: install scale-deps spacy migrate content ## Stock `rasa init` vs ours in 
 
 bench-profile: install spacy train ## Sample the Rasa process with py-spy under load; prints where the time goes
 	$(PY) -m bench.profile
+
+bench-locks: install scale-deps ## Rasa's Redis lock store vs ours on a real Redis: turn cost, and turns under contention; writes BENCHMARKS.md
+	$(PY) -m bench.locks
 
 bench-nlu: install spacy ## Compare NLU pipelines on the held-out set; writes BENCHMARKS.md's NLU table
 	$(PY) -m bench.nlu_compare

@@ -14,12 +14,11 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence
 
+from bench.report import write_block
 from bot.config import PROJECT_ROOT
 from bot.nlu.evaluation import evaluate
 
 CONFIGS = PROJECT_ROOT / "bench" / "nlu_configs"
-BENCHMARKS = PROJECT_ROOT / "BENCHMARKS.md"
-START, END = "<!-- nlu-compare:start -->", "<!-- nlu-compare:end -->"
 
 
 def train(config: Path, out: Path) -> tuple[Path, float]:
@@ -66,18 +65,6 @@ def run(names: Sequence[str], repeats: int) -> str:
     return header + "\n".join(rows) + "\n"
 
 
-def write(table: str, command: str) -> None:
-    text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""
-    block = f"{START}\nCommand: `{command}`\n\n{table}{END}"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + block + after
-    else:
-        text = text.rstrip() + "\n\n## NLU pipeline comparison\n\n" + block + "\n"
-    BENCHMARKS.write_text(text, encoding="utf-8")
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.nlu_compare", description=__doc__)
     parser.add_argument("configs", nargs="*", help="names in bench/nlu_configs (default: all)")
@@ -85,7 +72,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     names = args.configs or sorted(p.stem for p in CONFIGS.glob("*.yml"))
     table = run(names, args.repeats)
-    write(table, "make bench-nlu")
+    write_block("nlu-compare", f"Command: `make bench-nlu`\n\n{table}", "NLU pipeline comparison")
     print(table)
     return 0
 

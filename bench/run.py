@@ -20,11 +20,9 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from bench import handoff
 from bench.client import run_conversations
+from bench.report import write_block
 from bench.scenarios import conversations, helpline_turns, stock_turns
 from bench.stack import PROJECT_ROOT, Assistant, HelplineAssistant, StockAssistant, rss_mb
-
-REPORT = PROJECT_ROOT / "BENCHMARKS.md"
-START, END = "<!-- perf:start -->", "<!-- perf:end -->"
 
 
 def p95(values: Sequence[float]) -> float:
@@ -338,17 +336,6 @@ def scaled_lines(ours: Figures) -> List[str]:
     ]
 
 
-def write_report(text: str, path: Path = REPORT) -> None:
-    current = path.read_text() if path.exists() else ""
-    block = f"{START}\n{text}\n{END}"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        current = head + block + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n## Serving performance against stock Rasa\n\n" + block + "\n"
-    path.write_text(current)
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="repetitions of the latency and load runs")
@@ -368,7 +355,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     text = table(stock, ours, args.repeats, command)
     print(text)
     if not args.no_write:
-        write_report(text)
+        write_block("perf", text, "Serving performance against stock Rasa")
     missed = text.count("**missed**") + text.count("**the run failed**")
     print(f"\n{missed} target(s) missed" if missed else "\nevery target met")
     return 0

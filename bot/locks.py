@@ -44,6 +44,7 @@ ARRIVAL_ORDER_POLL_SECONDS = 0.05
 class _Holding:
     store: int
     conversation_id: str
+    lock: TicketLock
     active: bool = True
 
 
@@ -134,6 +135,23 @@ class HelplineLocks(LockStore):
         except Exception as error:
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
+    def _take_ticket(
+        self, conversation_id: str, lock_lifetime: float, arrived: Optional[float]
+    ) -> Tuple[int, Optional[ArrivalOrderLock]]:
+        """Issues a ticket and, when nobody is ahead of it, starts its turn in the same step (the usual case)."""
+
+        def issue_and_start(
+            lock: Optional[ArrivalOrderLock],
+        ) -> Tuple[Optional[ArrivalOrderLock], Tuple[int, Optional[ArrivalOrderLock]]]:
+            lock = lock or self.create_lock(conversation_id)
+            number = lock.issue_ticket(lock_lifetime, arrived)
+            return lock, (number, lock if lock.start(number) else None)
+
+        try:
+            return self._change(conversation_id, issue_and_start)
+        except Exception as error:
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
+
     def update_lock(self, conversation_id: str) -> None:
         def drop_expired(lock: Optional[ArrivalOrderLock]) -> Tuple[Optional[ArrivalOrderLock], None]:
             if lock is not None:
@@ -162,15 +180,17 @@ class HelplineLocks(LockStore):
         self._change(conversation_id, give_back)
 
     async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
-        def try_start(lock: Optional[ArrivalOrderLock]) -> Tuple[Optional[ArrivalOrderLock], Optional[bool]]:
-            return lock, (None if lock is None else lock.start(ticket))
+        def try_start(
+            lock: Optional[ArrivalOrderLock],
+        ) -> Tuple[Optional[ArrivalOrderLock], Tuple[bool, Optional[ArrivalOrderLock]]]:
+            return lock, ((False, None) if lock is None else (lock.start(ticket), lock))
 
         while True:
-            started = self._change(conversation_id, try_start)
-            if started is None:
+            started, lock = self._change(conversation_id, try_start)
+            if lock is None:
                 break  # the lock expired and went
             if started:
-                return self.get_lock(conversation_id) or self.create_lock(conversation_id)
+                return lock
             await asyncio.sleep(wait_time_in_seconds)
         raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
 
@@ -189,13 +209,14 @@ class HelplineLocks(LockStore):
         arrived: Optional[float] = None,
     ) -> AsyncIterator[TicketLock]:
         """Rasa's lock, but passing straight through for a conversation whose turn this task already holds."""
-        if self._holding(conversation_id) is not None:
-            yield self.get_lock(conversation_id) or self.create_lock(conversation_id)
+        held = self._holding(conversation_id)
+        if held is not None:
+            yield held.lock
             return
-        ticket = self.issue_ticket(conversation_id, lock_lifetime, arrived)
+        ticket, started = self._take_ticket(conversation_id, lock_lifetime, arrived)
         try:
-            ticket_lock = await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
-            holding = _Holding(id(self), conversation_id)
+            ticket_lock = started or await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+            holding = _Holding(id(self), conversation_id, ticket_lock)
             token = _held.set((*_held.get(), holding))
             try:
                 yield ticket_lock
