@@ -126,29 +126,22 @@ class HelplineLocks(LockStore):
     def issue_ticket(
         self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, arrived: Optional[float] = None
     ) -> int:
-        def issue(lock: Optional[ArrivalOrderLock]) -> Tuple[Optional[ArrivalOrderLock], int]:
-            lock = lock or self.create_lock(conversation_id)
-            return lock, lock.issue_ticket(lock_lifetime, arrived)
-
-        try:
-            return self._change(conversation_id, issue)
-        except Exception as error:
-            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
+        return self._take_ticket(conversation_id, lock_lifetime, arrived, start=False)[0]
 
     def _take_ticket(
-        self, conversation_id: str, lock_lifetime: float, arrived: Optional[float]
+        self, conversation_id: str, lock_lifetime: float, arrived: Optional[float], start: bool = True
     ) -> Tuple[int, Optional[ArrivalOrderLock]]:
         """Issues a ticket and, when nobody is ahead of it, starts its turn in the same step (the usual case)."""
 
-        def issue_and_start(
+        def issue(
             lock: Optional[ArrivalOrderLock],
         ) -> Tuple[Optional[ArrivalOrderLock], Tuple[int, Optional[ArrivalOrderLock]]]:
             lock = lock or self.create_lock(conversation_id)
             number = lock.issue_ticket(lock_lifetime, arrived)
-            return lock, (number, lock if lock.start(number) else None)
+            return lock, (number, lock if start and lock.start(number) else None)
 
         try:
-            return self._change(conversation_id, issue_and_start)
+            return self._change(conversation_id, issue)
         except Exception as error:
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
