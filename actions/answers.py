@@ -11,10 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
 from actions.helpline import utter_helpline_status
-from bot.content.service import topic_for_intent
+from actions.services import Services
+from bot.content.questions import Question
 
 logger = logging.getLogger(__name__)
 SMS_CHANNEL = "twilio"
+ACKNOWLEDGE_PREFIX = "utter_acknowledge_"
 
 
 def latest_entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -29,53 +31,73 @@ def review_month(date: Any) -> str:
     return date.strftime("%B %Y")
 
 
+def read_question(tracker: Tracker, services: Services) -> Question:
+    """The latest message as a question, read against the answer given before it."""
+    previous = services.content.entry(tracker.get_slot("last_content_id"))
+    return services.questions.read(
+        tracker.latest_message,
+        previous_topic=previous.topic if previous else None,
+        previous_question=previous.question if previous else None,
+        remembered_type=tracker.get_slot("recurrence_type"),
+    )
+
+
+def answer_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, question: Question
+) -> List[EventType]:
+    """Says the entry that answers `question` (its topic must be known), with its review date."""
+    assert question.topic is not None
+    answer = services.content.answer(
+        question.topic,
+        recurrence_type=question.recurrence_type,
+        treatment=question.treatment,
+        body_site=question.body_site,
+        text=question.text,
+        other_topics=question.other_topics,
+        follow_up=question.follow_up,
+    )
+    events: List[EventType] = [SlotSet("failed_turns", 0.0)]
+    if tracker.get_slot("handoff_offer") is not None:
+        events.append(SlotSet("handoff_offer", None))
+    if answer.recurrence_type != tracker.get_slot("recurrence_type") and answer.recurrence_type is not None:
+        events.append(SlotSet("recurrence_type", answer.recurrence_type))
+    if answer.entry is None:
+        dispatcher.utter_message(response="utter_content_unavailable")
+        utter_helpline_status(dispatcher, services)
+        return events
+    if answer.withheld:
+        logger.info("withheld overdue content entry %s", answer.entry.id)
+        dispatcher.utter_message(response="utter_content_withheld")
+        utter_helpline_status(dispatcher, services)
+        return events
+    logger.info("answered with content entry %s (overdue=%s)", answer.entry.id, answer.overdue)
+    if answer.entry.acknowledge:
+        dispatcher.utter_message(response=ACKNOWLEDGE_PREFIX + answer.entry.acknowledge)
+    # SMS gets the short answer; the full one is kept by the channel for "MORE".
+    more = {"sms_more": answer.entry.web_answer} if tracker.get_latest_input_channel() == SMS_CHANNEL else None
+    dispatcher.utter_message(
+        response="utter_content_answer",
+        json_message=more,
+        answer=answer.entry.web_answer,
+        sms_answer=answer.entry.sms_answer,
+        question=answer.entry.question,
+        last_reviewed=review_month(answer.entry.last_reviewed),
+    )
+    events.append(SlotSet("last_content_id", answer.entry.id))
+    return events
+
+
 class ActionAnswerFromContent(Action):
-    """One action for every `ask_*` intent: the intent names the topic, entities narrow it."""
+    """One action for every `ask_*` intent: the intent names the topic, entities narrow it, words pick the entry."""
 
     def name(self) -> str:
         return "action_answer_from_content"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        from actions.fallback import offer_choices
+
         services = service_registry.get_services()
-        topic = topic_for_intent(tracker.get_intent_of_latest_message())
-        if topic is None:
-            dispatcher.utter_message(response="utter_content_unavailable")
-            utter_helpline_status(dispatcher, services)
-            return []
-        # A type named now wins; otherwise the one already in the conversation
-        # ("and what about the treatment for that?").
-        recurrence_type = latest_entity(tracker, "recurrence_type")
-        body_site = latest_entity(tracker, "body_site")
-        if recurrence_type is None and body_site is not None:
-            recurrence_type = services.content.recurrence_type_for_site(body_site)
-        if recurrence_type is None:
-            recurrence_type = tracker.get_slot("recurrence_type")
-        answer = services.content.answer(
-            topic, recurrence_type=recurrence_type, treatment=latest_entity(tracker, "treatment")
-        )
-        events: List[EventType] = [SlotSet("failed_turns", 0.0)]
-        if tracker.get_slot("handoff_offer") is not None:
-            events.append(SlotSet("handoff_offer", None))
-        if recurrence_type != tracker.get_slot("recurrence_type"):
-            events.append(SlotSet("recurrence_type", recurrence_type))
-        if answer.entry is None:
-            dispatcher.utter_message(response="utter_content_unavailable")
-            utter_helpline_status(dispatcher, services)
-            return events
-        if answer.withheld:
-            logger.info("withheld overdue content entry %s", answer.entry.id)
-            dispatcher.utter_message(response="utter_content_withheld")
-            utter_helpline_status(dispatcher, services)
-            return events
-        logger.info("answered with content entry %s (overdue=%s)", answer.entry.id, answer.overdue)
-        # SMS gets the short answer; the full one is kept by the channel for "MORE".
-        more = {"sms_more": answer.entry.web_answer} if tracker.get_latest_input_channel() == SMS_CHANNEL else None
-        dispatcher.utter_message(
-            response="utter_content_answer",
-            json_message=more,
-            answer=answer.entry.web_answer,
-            sms_answer=answer.entry.sms_answer,
-            last_reviewed=review_month(answer.entry.last_reviewed),
-        )
-        events.append(SlotSet("last_content_id", answer.entry.id))
-        return events
+        question = read_question(tracker, services)
+        if question.topic is None:
+            return offer_choices(dispatcher, tracker, services)
+        return answer_question(dispatcher, tracker, services, question)

@@ -8,12 +8,15 @@ from functools import lru_cache
 
 from bot.clock import Clock, clock_from_env
 from bot.config import Settings
+from bot.content.questions import QuestionReader, load_follow_up_words
+from bot.content.schema import TOPICS
 from bot.content.service import ContentService
 from bot.db import make_session_factory, shared_engine
 from bot.handoff.factory import build_handoffs
 from bot.handoff.service import HandoffService
 from bot.hours import OpeningHours
 from bot.transcripts import TranscriptStore
+from bot.wording import Wording
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,8 @@ class Services:
     handoff: HandoffService
     now: Clock
     transcripts: TranscriptStore
+    questions: QuestionReader
+    wording: Wording
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
@@ -34,7 +39,15 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     )
     handoffs = build_handoffs(settings, clock)
     transcripts = TranscriptStore(shared_engine(settings.tracker_database_url))
-    return Services(content=content, hours=handoffs.hours, handoff=handoffs.service, now=clock, transcripts=transcripts)
+    return Services(
+        content=content,
+        hours=handoffs.hours,
+        handoff=handoffs.service,
+        now=clock,
+        transcripts=transcripts,
+        questions=QuestionReader(TOPICS, load_follow_up_words()),
+        wording=Wording.from_domain(),
+    )
 
 
 @lru_cache(maxsize=1)

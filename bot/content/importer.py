@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -11,8 +12,9 @@ from typing import Callable
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.content.models import BodySite, ContentImport, Entry, Source, Topic
-from bot.content.schema import ContentSet, Problem, read_content_dir
+from bot.content.models import BodySite, Citation, ContentImport, Entry, Source, Topic
+from bot.content.schema import ContentSet, read_content_dir
+from bot.content.specs import EntrySpec, Problem
 
 
 class ContentInvalid(Exception):
@@ -53,7 +55,26 @@ _ENTRY_COLUMNS = (
     "next_review_due",
     "review_status",
     "source_file",
+    "question",
+    "overview",
+    "acknowledge",
 )
+
+
+def _columns(spec: EntrySpec) -> dict:
+    values = {c: getattr(spec, c) for c in _ENTRY_COLUMNS}
+    values["asked_as"] = json.dumps(list(spec.asked_as), ensure_ascii=False)
+    return values
+
+
+def _citations(spec: EntrySpec) -> list[tuple[str, str, str]]:
+    return [(c.document, c.section, quote) for c in spec.citations for quote in c.quotes]
+
+
+def _set_citations(row: Entry, spec: EntrySpec) -> None:
+    row.citations = [
+        Citation(position=i, document=d, section=s, quote=q) for i, (d, s, q) in enumerate(_citations(spec))
+    ]
 
 
 def _sync_entries(session: Session, content: ContentSet) -> tuple[int, int, int, int]:
@@ -62,13 +83,18 @@ def _sync_entries(session: Session, content: ContentSet) -> tuple[int, int, int,
     for spec in content.entries:
         row = existing.pop(spec.id, None)
         if row is None:
-            session.add(Entry(id=spec.id, **{c: getattr(spec, c) for c in _ENTRY_COLUMNS}))
+            row = Entry(id=spec.id, **_columns(spec))
+            _set_citations(row, spec)
+            session.add(row)
             added += 1
             continue
-        changes = {c: getattr(spec, c) for c in _ENTRY_COLUMNS if getattr(row, c) != getattr(spec, c)}
-        if changes:
+        changes = {c: v for c, v in _columns(spec).items() if getattr(row, c) != v}
+        stored = [(c.document, c.section, c.quote) for c in row.citations]
+        if changes or stored != _citations(spec):
             for column, value in changes.items():
                 setattr(row, column, value)
+            if stored != _citations(spec):
+                _set_citations(row, spec)
             updated += 1
         else:
             unchanged += 1

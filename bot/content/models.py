@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -12,12 +13,15 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy.orm import relationship
 
 from bot.models import Base
 
 RECURRENCE_TYPES = ("local", "regional", "secondary")
 TREATMENTS = ("surgery", "radiotherapy", "chemotherapy", "hormone_therapy", "targeted_therapy")
 REVIEW_STATUSES = ("approved", "draft")
+# Emotional entries open with the domain's acknowledgement of that feeling (utter_acknowledge_<name>).
+ACKNOWLEDGEMENTS = ("guilt", "fear", "grief")
 
 
 def _in(column: str, values: tuple) -> str:
@@ -54,6 +58,7 @@ class Entry(Base):
         CheckConstraint(_in("review_status", REVIEW_STATUSES), name="review_status"),
         CheckConstraint("next_review_due >= last_reviewed", name="review_dates"),
         CheckConstraint("length(sms_answer) <= 300", name="sms_length"),
+        CheckConstraint(f"acknowledge IS NULL OR {_in('acknowledge', ACKNOWLEDGEMENTS)}", name="acknowledge"),
     )
 
     id = Column(String(100), primary_key=True)
@@ -68,6 +73,26 @@ class Entry(Base):
     next_review_due = Column(Date, nullable=False)
     review_status = Column(String(20), nullable=False)
     source_file = Column(String(200), nullable=False)
+    question = Column(Text, nullable=False, default="")
+    overview = Column(Boolean, nullable=False, default=False)
+    acknowledge = Column(String(20), nullable=True)
+    # The ways people ask this question, as a JSON list: they train the retrieval and are never shown.
+    asked_as = Column(Text, nullable=False, default="[]")
+    citations = relationship(
+        "Citation", order_by="Citation.position", cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
+    )
+
+
+class Citation(Base):
+    """One seed passage an entry restates, verbatim, so every answer can be traced to its source."""
+
+    __tablename__ = "content_citations"
+
+    entry_id = Column(String(100), ForeignKey("content_entries.id", ondelete="CASCADE"), primary_key=True)
+    position = Column(Integer, primary_key=True)
+    document = Column(String(200), ForeignKey("content_sources.document"), nullable=False)
+    section = Column(Text, nullable=False)
+    quote = Column(Text, nullable=False)
 
 
 class BodySite(Base):

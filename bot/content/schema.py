@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 import yaml
 
-from bot.content.models import RECURRENCE_TYPES, REVIEW_STATUSES, TREATMENTS
-from bot.gsm7 import non_gsm7_characters
+from bot.config import PROJECT_ROOT
+from bot.content.entry_reader import FileReader, read_date, read_entry
+from bot.content.models import RECURRENCE_TYPES
+from bot.content.provenance import check_provenance, load_terms
+from bot.content.specs import BodySiteSpec, ContentSet, Problem, SourceSpec
 
 TOPICS = (
     "what_is_recurrence",
@@ -30,108 +30,10 @@ TOPICS = (
 )
 SOURCES_FILE = "sources.yml"
 BODY_SITES_FILE = "body_sites.yml"
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-SMS_MAX = 300
-WEB_MAX = 1200
-QUALIFIERS = {"recurrence_type": RECURRENCE_TYPES, "treatment": TREATMENTS}
-ENTRY_FIELDS = {
-    "id",
-    "qualifiers",
-    "web_answer",
-    "sms_answer",
-    "source",
-    "last_reviewed",
-    "next_review_due",
-    "review_status",
-}
+TERMS_FILE = "terms.yml"
+SEEDS = PROJECT_ROOT / "data" / "sources"
 
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    entry: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.entry}:{self.field}: {self.message}"
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    document: str
-    title: str
-    reviewed: Optional[str]
-
-
-@dataclass(frozen=True)
-class EntrySpec:
-    id: str
-    topic: str
-    recurrence_type: Optional[str]
-    treatment: Optional[str]
-    web_answer: str
-    sms_answer: str
-    source_document: str
-    source_section: str
-    last_reviewed: dt.date
-    next_review_due: dt.date
-    review_status: str
-    source_file: str
-
-
-@dataclass(frozen=True)
-class BodySiteSpec:
-    site: str
-    recurrence_type: str
-    source_document: str
-    source_section: str
-
-
-@dataclass
-class ContentSet:
-    """Everything read from a content folder; `problems` empty means it may be imported."""
-
-    sources: list[SourceSpec] = field(default_factory=list)
-    topics: dict[str, str] = field(default_factory=dict)
-    entries: list[EntrySpec] = field(default_factory=list)
-    body_sites: list[BodySiteSpec] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-class _FileReader:
-    """Reads one file, collecting problems instead of stopping at the first."""
-
-    def __init__(self, path: Path, content: ContentSet):
-        self.name = path.name
-        self.content = content
-
-    def problem(self, entry: str, field_name: str, message: str) -> None:
-        self.content.problems.append(Problem(self.name, entry, field_name, message))
-
-    def text(self, data: dict, key: str, entry: str, *, max_len: Optional[int] = None) -> Optional[str]:
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.problem(entry, key, "is required and must be non-empty text")
-            return None
-        value = " ".join(value.split()) if "\n" not in value.strip() else value.strip()
-        if max_len is not None and len(value) > max_len:
-            self.problem(entry, key, f"is {len(value)} characters; the limit is {max_len}")
-        return value
-
-    def date(self, data: dict, key: str, entry: str) -> Optional[dt.date]:
-        value = data.get(key)
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        if not isinstance(value, dt.date):
-            self.problem(entry, key, f"must be a date written YYYY-MM-DD, not {value!r}")
-            return None
-        return value
+__all__ = ["TOPICS", "ContentSet", "Problem", "read_content_dir"]
 
 
 _UNREADABLE = object()
@@ -147,35 +49,36 @@ def _load_yaml(path: Path, content: ContentSet) -> Any:
         return _UNREADABLE
 
 
-def _read_sources(path: Path, data: Any, content: ContentSet) -> None:
-    reader = _FileReader(path, content)
-    items = data.get("sources") if isinstance(data, dict) else None
+def _items(reader: FileReader, data: Any, key: str, label_key: str):
+    items = data.get(key) if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
-        reader.problem("-", "sources", "must be a non-empty list")
+        reader.problem("-", key, "must be a non-empty list")
         return
     for index, item in enumerate(items):
-        label = str(item.get("document", f"#{index + 1}")) if isinstance(item, dict) else f"#{index + 1}"
+        label = str(item.get(label_key, f"#{index + 1}")) if isinstance(item, dict) else f"#{index + 1}"
         if not isinstance(item, dict):
             reader.problem(label, "-", "must be a mapping")
             continue
+        yield label, item
+
+
+def _read_sources(path: Path, data: Any, content: ContentSet) -> None:
+    reader = FileReader(path, content)
+    for label, item in _items(reader, data, "sources", "document"):
         document = reader.text(item, "document", label)
         title = reader.text(item, "title", label)
         reviewed = item.get("reviewed")
+        reviewed_on = read_date(reader, item, "reviewed_on", label) if item.get("reviewed_on") else None
+        review_due = read_date(reader, item, "review_due", label) if item.get("review_due") else None
         if document and title:
-            content.sources.append(SourceSpec(document, title, str(reviewed) if reviewed else None))
+            content.sources.append(
+                SourceSpec(document, title, str(reviewed) if reviewed else None, reviewed_on, review_due)
+            )
 
 
 def _read_body_sites(path: Path, data: Any, content: ContentSet) -> None:
-    reader = _FileReader(path, content)
-    items = data.get("body_sites") if isinstance(data, dict) else None
-    if not isinstance(items, list) or not items:
-        reader.problem("-", "body_sites", "must be a non-empty list")
-        return
-    for index, item in enumerate(items):
-        label = str(item.get("site", f"#{index + 1}")) if isinstance(item, dict) else f"#{index + 1}"
-        if not isinstance(item, dict):
-            reader.problem(label, "-", "must be a mapping")
-            continue
+    reader = FileReader(path, content)
+    for label, item in _items(reader, data, "body_sites", "site"):
         site = reader.text(item, "site", label)
         kind = item.get("recurrence_type")
         if kind not in RECURRENCE_TYPES:
@@ -191,83 +94,8 @@ def _read_body_sites(path: Path, data: Any, content: ContentSet) -> None:
             content.body_sites.append(BodySiteSpec(site, kind, document, section))
 
 
-def _read_entry(reader: _FileReader, topic: str, index: int, item: Any) -> Optional[EntrySpec]:
-    if not isinstance(item, dict):
-        reader.problem(f"#{index + 1}", "-", "must be a mapping")
-        return None
-    entry_id = item.get("id")
-    label = entry_id if isinstance(entry_id, str) and entry_id else f"#{index + 1}"
-    ok = True
-    for unknown in sorted(set(item) - ENTRY_FIELDS):
-        reader.problem(label, unknown, "is not a known field")
-        ok = False
-    if not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
-        reader.problem(label, "id", "must be lowercase letters, digits and single hyphens")
-        ok = False
-    qualifiers = item.get("qualifiers") or {}
-    chosen: dict[str, Optional[str]] = {"recurrence_type": None, "treatment": None}
-    if not isinstance(qualifiers, dict):
-        reader.problem(label, "qualifiers", "must be a mapping")
-        ok = False
-    else:
-        for key, value in qualifiers.items():
-            allowed = QUALIFIERS.get(key)
-            if allowed is None:
-                reader.problem(label, f"qualifiers.{key}", "is not a known qualifier")
-                ok = False
-            elif value not in allowed:
-                reader.problem(label, f"qualifiers.{key}", f"must be one of {', '.join(allowed)}")
-                ok = False
-            else:
-                chosen[key] = value
-    web = reader.text(item, "web_answer", label, max_len=WEB_MAX)
-    sms = reader.text(item, "sms_answer", label, max_len=SMS_MAX)
-    if sms is not None:
-        bad = non_gsm7_characters(sms)
-        if bad:
-            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad)
-            reader.problem(label, "sms_answer", f"has characters outside GSM-7: {shown}")
-            ok = False
-    source = item.get("source")
-    document = section = None
-    if not isinstance(source, dict):
-        reader.problem(label, "source", "must give document and section")
-        ok = False
-    else:
-        document = reader.text(source, "document", label)
-        section = reader.text(source, "section", label)
-    reviewed = reader.date(item, "last_reviewed", label)
-    due = reader.date(item, "next_review_due", label)
-    if reviewed and due and due < reviewed:
-        reader.problem(label, "next_review_due", "is before last_reviewed")
-        ok = False
-    status = item.get("review_status")
-    if status not in REVIEW_STATUSES:
-        reader.problem(label, "review_status", f"must be one of {', '.join(REVIEW_STATUSES)}")
-        ok = False
-    if not (ok and web and sms and document and section and reviewed and due):
-        return None
-    assert isinstance(entry_id, str) and isinstance(status, str)
-    if len(web) > WEB_MAX or len(sms) > SMS_MAX:
-        return None
-    return EntrySpec(
-        id=entry_id,
-        topic=topic,
-        recurrence_type=chosen["recurrence_type"],
-        treatment=chosen["treatment"],
-        web_answer=web,
-        sms_answer=sms,
-        source_document=document,
-        source_section=section,
-        last_reviewed=reviewed,
-        next_review_due=due,
-        review_status=status,
-        source_file=reader.name,
-    )
-
-
 def _read_topic(path: Path, data: Any, content: ContentSet) -> None:
-    reader = _FileReader(path, content)
+    reader = FileReader(path, content)
     if not isinstance(data, dict):
         reader.problem("-", "-", "must be a mapping with topic, title and entries")
         return
@@ -288,38 +116,37 @@ def _read_topic(path: Path, data: Any, content: ContentSet) -> None:
         return
     general = 0
     for index, item in enumerate(entries):
-        spec = _read_entry(reader, topic, index, item)
+        spec = read_entry(reader, topic, index, item)
         if spec is not None:
             content.entries.append(spec)
-            if spec.recurrence_type is None and spec.treatment is None:
+            if spec.overview and spec.recurrence_type is None and spec.treatment is None:
                 general += 1
     if general != 1:
-        reader.problem("-", "entries", f"needs exactly one general entry (no qualifiers), has {general}")
+        reader.problem("-", "entries", f"needs exactly one overview entry with no qualifiers, has {general}")
 
 
 def _cross_check(content: ContentSet) -> None:
     documents = {s.document for s in content.sources}
     seen: dict[str, str] = {}
-    qualified: dict[tuple, str] = {}
+    overviews: dict[tuple, str] = {}
     for entry in content.entries:
         if entry.id in seen:
             content.problems.append(Problem(entry.source_file, entry.id, "id", f"is also used in {seen[entry.id]}"))
         seen.setdefault(entry.id, entry.source_file)
-        key = (entry.topic, entry.recurrence_type, entry.treatment)
-        if key in qualified:
-            content.problems.append(
-                Problem(entry.source_file, entry.id, "qualifiers", f"duplicate the entry {qualified[key]}")
-            )
-        qualified.setdefault(key, entry.id)
-        if entry.source_document not in documents:
-            content.problems.append(
-                Problem(
-                    entry.source_file,
-                    entry.id,
-                    "source.document",
-                    f"{entry.source_document!r} is not in {SOURCES_FILE}",
+        if entry.overview:
+            key = (entry.topic, entry.recurrence_type, entry.treatment)
+            if key in overviews:
+                content.problems.append(
+                    Problem(entry.source_file, entry.id, "overview", f"duplicates the overview {overviews[key]}")
                 )
-            )
+            overviews.setdefault(key, entry.id)
+        for citation in entry.citations:
+            if citation.document not in documents:
+                content.problems.append(
+                    Problem(
+                        entry.source_file, entry.id, "sources.document", f"{citation.document!r} is not in {SOURCES_FILE}"
+                    )
+                )
     for site in content.body_sites:
         if site.source_document not in documents:
             content.problems.append(
@@ -332,13 +159,14 @@ def _cross_check(content: ContentSet) -> None:
             content.problems.append(Problem(f"{topic}.yml", "-", "-", "is missing: every topic needs a file"))
 
 
-def read_content_dir(directory: Path) -> ContentSet:
-    """Reads and checks every file in `directory`; nothing is written anywhere."""
+def read_content_dir(directory: Path, seeds: Optional[Path] = None) -> ContentSet:
+    """Reads and checks every file in `directory` against the seed copies; nothing is written anywhere."""
     content = ContentSet()
     if not directory.is_dir():
         content.problems.append(Problem(str(directory), "-", "-", "is not a folder"))
         return content
     paths = sorted(directory.glob("*.yml")) + sorted(directory.glob("*.yaml"))
+    terms: tuple[str, ...] = ()
     for path in paths:
         data = _load_yaml(path, content)
         if data is _UNREADABLE:
@@ -347,9 +175,13 @@ def read_content_dir(directory: Path) -> ContentSet:
             _read_sources(path, data, content)
         elif path.name == BODY_SITES_FILE:
             _read_body_sites(path, data, content)
+        elif path.name == TERMS_FILE:
+            terms = load_terms(data, content)
         else:
             _read_topic(path, data, content)
-    if not any(p.name == SOURCES_FILE for p in paths):
-        content.problems.append(Problem(SOURCES_FILE, "-", "-", "is missing"))
+    for required in (SOURCES_FILE, TERMS_FILE):
+        if not any(p.name == required for p in paths):
+            content.problems.append(Problem(required, "-", "-", "is missing"))
     _cross_check(content)
+    check_provenance(content, seeds or SEEDS, terms)
     return content

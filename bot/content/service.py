@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.content.models import BodySite, ContentImport, Entry, Topic
+from bot.content.ranker import EntryRanker
+from bot.content.ranking import Query, choose
 from bot.content.schema import TOPICS
 
 INTENT_PREFIX = "ask_"
@@ -28,12 +31,17 @@ def topic_for_intent(intent: Optional[str]) -> Optional[str]:
 class ContentEntry:
     id: str
     topic: str
+    question: str
+    overview: bool
     recurrence_type: Optional[str]
     treatment: Optional[str]
+    acknowledge: Optional[str]
+    asked_as: tuple[str, ...]
     web_answer: str
     sms_answer: str
     source_document: str
     source_section: str
+    documents: tuple[str, ...]
     last_reviewed: dt.date
     next_review_due: dt.date
 
@@ -49,6 +57,7 @@ class Answer:
     recurrence_type: Optional[str]
     overdue: bool = False
     withheld: bool = False
+    score: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class Snapshot:
     entries: tuple[ContentEntry, ...]
     body_sites: dict[str, str]
     topic_titles: dict[str, str]
+    ranker: EntryRanker
 
 
 class ContentService:
@@ -100,12 +110,17 @@ class ContentService:
             ContentEntry(
                 id=r.id,
                 topic=r.topic,
+                question=r.question,
+                overview=bool(r.overview),
                 recurrence_type=r.recurrence_type,
                 treatment=r.treatment,
+                acknowledge=r.acknowledge,
+                asked_as=tuple(json.loads(r.asked_as or "[]")),
                 web_answer=r.web_answer,
                 sms_answer=r.sms_answer,
                 source_document=r.source_document,
                 source_section=r.source_section,
+                documents=tuple(dict.fromkeys([r.source_document, *(c.document for c in r.citations)])),
                 last_reviewed=r.last_reviewed,
                 next_review_due=r.next_review_due,
             )
@@ -113,7 +128,7 @@ class ContentService:
         )
         sites = {s.site: s.recurrence_type for s in session.execute(select(BodySite)).scalars()}
         titles = {t.name: t.title for t in session.execute(select(Topic)).scalars()}
-        return Snapshot(import_id, entries, sites, titles)
+        return Snapshot(import_id, entries, sites, titles, EntryRanker(entries))
 
     def topic_titles(self) -> dict[str, str]:
         return dict(self.snapshot().topic_titles)
@@ -123,6 +138,9 @@ class ContentService:
             return None
         return self.snapshot().body_sites.get(body_site)
 
+    def entry(self, entry_id: Optional[str]) -> Optional[ContentEntry]:
+        return next((e for e in self.snapshot().entries if e.id == entry_id), None) if entry_id else None
+
     def answer(
         self,
         topic: str,
@@ -130,33 +148,28 @@ class ContentService:
         recurrence_type: Optional[str] = None,
         treatment: Optional[str] = None,
         body_site: Optional[str] = None,
+        text: str = "",
+        other_topics: tuple[str, ...] = (),
+        follow_up: bool = False,
     ) -> Answer:
-        """The most specific approved entry for `topic` that does not contradict the qualifiers.
+        """The approved entry that best answers `text` within `topic`, never contradicting the qualifiers.
 
-        A recurrence type outweighs a treatment, because the type changes what the
-        sources say about every topic. A body site stands in for the type it is tied to.
+        Step one (the intent and entities) chose the topic and qualifiers; step two ranks
+        that topic's entries, and those of `other_topics` when the intent was unsure,
+        against their `asked_as` examples. With no close match, the most specific
+        overview for the qualifiers answers. A body site stands in for the type it is tied to.
         """
         snapshot = self.snapshot()
         if recurrence_type is None and body_site:
             recurrence_type = snapshot.body_sites.get(body_site)
-        best: Optional[ContentEntry] = None
-        best_score = -1
-        for entry in snapshot.entries:
-            if entry.topic != topic:
-                continue
-            if entry.recurrence_type not in (None, recurrence_type):
-                continue
-            if entry.treatment not in (None, treatment):
-                continue
-            score = (2 if entry.recurrence_type else 0) + (1 if entry.treatment else 0)
-            if score > best_score:
-                best, best_score = entry, score
+        query = Query(topic, recurrence_type, treatment, text, other_topics, follow_up)
+        best, score = choose(snapshot.entries, snapshot.ranker.scores(text), query)
         if best is None:
             return Answer(None, recurrence_type)
         overdue = best.overdue(self._today())
         if overdue and self._withhold_overdue:
-            return Answer(best, recurrence_type, overdue=True, withheld=True)
-        return Answer(best, recurrence_type, overdue=overdue)
+            return Answer(best, recurrence_type, overdue=True, withheld=True, score=score)
+        return Answer(best, recurrence_type, overdue=overdue, score=score)
 
 
 def overdue_for_review(session_factory: sessionmaker, today: dt.date) -> list[Entry]:

@@ -11,6 +11,8 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 
 HELD_OUT = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
+# Written blind from the intent list and personas, frozen, never trained on (issue 11).
+INDEPENDENT = PROJECT_ROOT / "tests" / "nlu" / "independent.yml"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from rasa_sdk import Tracker
 
 from actions import services as service_registry
 from actions.services import Services
+from bot.content.questions import QuestionReader, load_follow_up_words
+from bot.content.schema import TOPICS
 from bot.db import make_engine
 from bot.handoff.service import HandoffService
 from bot.transcripts import TranscriptStore
@@ -43,6 +45,8 @@ def services(monkeypatch, imported, content_service, hours, clock, tracker_engin
         handoff=HandoffService(imported, now, Wording.from_domain()),
         now=now,
         transcripts=TranscriptStore(tracker_engine),
+        questions=QuestionReader(TOPICS, load_follow_up_words()),
+        wording=Wording.from_domain(),
     )
     monkeypatch.setattr(service_registry, "get_services", lambda: built)
     return built

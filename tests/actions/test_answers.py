@@ -15,15 +15,48 @@ def run(tracker):
     return dispatcher.messages, events
 
 
-def test_secondary_symptoms_answer_with_review_line():
+def test_secondary_symptoms_answer_with_review_line(services):
     messages, events = run(make_tracker("ask_symptoms", [entity("recurrence_type", "secondary")]))
     assert [m["response"] for m in messages] == ["utter_content_answer"]
     message = messages[0]
-    for site in ("bones", "lungs", "liver", "brain"):
-        assert site in message["answer"]
-    assert message["last_reviewed"] == "November 2026"  # relies on source 001, checked 2026-11-21
+    entry = services.content.entry("symptoms-secondary")
+    assert message["answer"] == entry.web_answer and message["question"] == entry.question
+    assert message["last_reviewed"] == entry.last_reviewed.strftime("%B %Y")
     assert SlotSet("last_content_id", "symptoms-secondary") in events
     assert SlotSet("failed_turns", 0.0) in events
+
+
+def test_an_entry_citing_the_2019_page_shows_its_2019_review(services):
+    messages, events = run(make_tracker("ask_treatment", [entity("recurrence_type", "local")]))
+    entry = services.content.entry("treatment-local")
+    assert "000_793ba412d0dc8192.txt" in entry.documents
+    assert messages[0]["last_reviewed"] == "May 2019"
+
+
+def test_the_words_of_the_question_pick_the_entry_within_the_topic():
+    _, events = run(
+        make_tracker("ask_treatment", [entity("treatment", "radiotherapy")], text="can i have radiotherapy again")
+    )
+    assert SlotSet("last_content_id", "treatment-radiotherapy-again") in events
+
+
+def test_a_follow_up_keeps_the_topic_and_changes_the_type():
+    local = {"entity": "recurrence_type", "value": "local", "start": 17, "end": 22}
+    tracker = make_tracker(
+        "ask_recurrence_types",
+        [local],
+        text="and what about a local one?",
+        slots={"last_content_id": "symptoms-secondary", "recurrence_type": "secondary"},
+    )
+    _, events = run(tracker)
+    assert SlotSet("last_content_id", "symptoms-local") in events
+    assert SlotSet("recurrence_type", "local") in events
+
+
+def test_guilt_is_acknowledged_before_the_not_your_fault_answer():
+    messages, events = run(make_tracker("ask_coping", text="is it my fault it came back?"))
+    assert [m["response"] for m in messages] == ["utter_acknowledge_guilt", "utter_content_answer"]
+    assert SlotSet("last_content_id", "coping-fault") in events
 
 
 def test_secondary_and_local_treatment_differ():
@@ -63,7 +96,7 @@ def test_withheld_overdue_content_offers_the_nurses(services, monkeypatch):
 
 def test_non_topic_intent_gets_no_made_up_answer():
     messages, _ = run(make_tracker("greet"))
-    assert messages[0]["response"] == "utter_content_unavailable"
+    assert [m["response"] for m in messages] == ["utter_clarify"]
 
 
 def test_sms_answers_carry_the_full_text_for_more():

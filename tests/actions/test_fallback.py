@@ -17,18 +17,37 @@ RANKING = [
 ]
 
 
-def test_clarify_offers_likely_topics_as_buttons():
+ALWAYS = [("Something else", "/affirm"), ("Talk to a nurse", "/request_nurse")]
+
+
+def test_clarify_offers_likely_topics_then_something_else_and_a_nurse():
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("nlu_fallback", [entity("recurrence_type", "secondary")], ranking=RANKING)
+    ranking = [RANKING[0], RANKING[1], {"name": "ask_prognosis", "confidence": 0.25}, *RANKING[2:]]
+    tracker = make_tracker("nlu_fallback", [entity("recurrence_type", "secondary")], ranking=ranking)
     events = ActionClarify().run(dispatcher, tracker, {})
     [message] = dispatcher.messages
     assert message["response"] == "utter_clarify"
-    assert [b["payload"] for b in message["buttons"]] == [
-        '/ask_treatment{"recurrence_type": "secondary"}',
-        '/ask_prognosis{"recurrence_type": "secondary"}',
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
+        ("Treatment for recurrence", '/ask_treatment{"recurrence_type": "secondary"}'),
+        ("Recurrence and prognosis", '/ask_prognosis{"recurrence_type": "secondary"}'),
+        *ALWAYS,
     ]
-    assert [b["title"] for b in message["buttons"]] == ["Treatment for recurrence", "Recurrence and prognosis"]
-    assert events == [SlotSet("failed_turns", 1.0)]
+    assert events == [SlotSet("failed_turns", 1.0), SlotSet("handoff_offer", None)]
+
+
+def test_clarify_never_offers_a_topic_ranked_below_one_it_left_out():
+    dispatcher = CollectingDispatcher()
+    ActionClarify().run(dispatcher, make_tracker("nlu_fallback", ranking=RANKING), {})
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert payloads == ["/ask_treatment", "/affirm", "/request_nurse"]  # prognosis ranked below greet
+
+
+def test_another_cancer_gets_the_scope_reply_and_the_helpline():
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("out_of_scope", [entity("other_cancer", "ovarian cancer")])
+    events = ActionOutOfScope().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_other_cancer", "utter_helpline_open_now"]
+    assert events == []
 
 
 def test_clarify_without_candidates_offers_common_topics():
@@ -38,6 +57,8 @@ def test_clarify_without_candidates_offers_common_topics():
         "/ask_what_is_recurrence",
         "/ask_symptoms",
         "/ask_treatment",
+        "/affirm",
+        "/request_nurse",
     ]
 
 

@@ -74,7 +74,7 @@ def test_changed_and_removed_entries_are_reported(session_factory, tmp_path):
         (
             "document: 001_de3e7783103aaa5b.txt",
             "document: made-up.txt",
-            "coping.yml:coping-general:source.document: 'made-up.txt' is not in sources.yml",
+            "coping.yml:coping-general:sources.document: 'made-up.txt' is not in sources.yml",
         ),
         ("id: coping-general", "id: Coping General", "coping.yml:Coping General:id: must be lowercase"),
     ],
@@ -98,7 +98,7 @@ def test_sms_answer_must_be_gsm7_and_short(tmp_path, session_factory):
     path = folder / "coping.yml"
     text = path.read_text()
     start = text.index("sms_answer: >-")
-    end = text.index("\n    source:", start)
+    end = text.index("\n    sources:", start)
     path.write_text(text[:start] + 'sms_answer: "It\u2019s fine \u2014 ' + "x" * 300 + '"' + text[end:])
     with pytest.raises(ContentInvalid) as raised:
         import_content(session_factory, folder)

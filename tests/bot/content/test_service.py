@@ -19,21 +19,41 @@ from bot.content.service import ContentService, topic_for_intent
         ("treatment", {"recurrence_type": "regional"}, "treatment-regional"),
         ("treatment", {"treatment": "chemotherapy"}, "treatment-chemotherapy"),
         ("treatment", {"recurrence_type": "local", "treatment": "surgery"}, "treatment-local-surgery"),
-        # no local+chemotherapy entry: the type outweighs the treatment
-        ("treatment", {"recurrence_type": "local", "treatment": "chemotherapy"}, "treatment-local"),
+        ("treatment", {"recurrence_type": "local", "treatment": "chemotherapy"}, "treatment-local-chemotherapy"),
         ("treatment", {"body_site": "scar"}, "treatment-local"),
+        ("treatment", {"body_site": "chest_wall"}, "treatment-regional"),
         ("recurrence_types", {"body_site": "bone"}, "recurrence-types-secondary"),
         ("coping", {"recurrence_type": "secondary"}, "coping-general"),
     ],
 )
-def test_picks_most_specific_entry(content_service, topic, qualifiers, expected_id):
+def test_with_no_words_to_rank_the_most_specific_overview_answers(content_service, topic, qualifiers, expected_id):
     assert content_service.answer(topic, **qualifiers).entry.id == expected_id
 
 
-def test_secondary_symptoms_name_the_four_sites(content_service):
-    entry = content_service.answer("symptoms", recurrence_type="secondary").entry
-    for site in ("bones", "lungs", "liver", "brain"):
-        assert site in entry.web_answer and site in entry.sms_answer
+@pytest.mark.parametrize(
+    "topic, text, qualifiers, expected_id",
+    [
+        ("treatment", "can I have radiotherapy again", {"treatment": "radiotherapy"}, "treatment-radiotherapy-again"),
+        ("treatment", "what is electrochemotherapy", {}, "treatment-electrochemotherapy"),
+        ("coping", "is it my fault?", {}, "coping-fault"),
+        ("new_primary", "is cancer in my other breast a recurrence", {"body_site": "other_breast"}, "new-primary-other-breast"),
+    ],
+)
+def test_within_the_topic_the_question_picks_the_entry(content_service, topic, text, qualifiers, expected_id):
+    assert content_service.answer(topic, text=text, **qualifiers).entry.id == expected_id
+
+
+def test_a_stated_type_rules_out_entries_for_another_type(content_service):
+    answer = content_service.answer("symptoms", text="what are the symptoms of secondary breast cancer", recurrence_type="local")
+    assert answer.entry.recurrence_type in (None, "local")
+
+
+def test_an_unsure_intent_lets_a_close_topic_answer(content_service):
+    text = "does drinking alcohol make it more likely to come back"
+    alone = content_service.answer("coping", text=text)
+    widened = content_service.answer("coping", text=text, other_topics=("risk_factors", "reduce_risk"))
+    assert alone.entry.topic == "coping"
+    assert widened.entry.topic in ("risk_factors", "reduce_risk") and "alcohol" in widened.entry.web_answer.lower()
 
 
 def test_overdue_content_served_by_default_and_withheld_on_switch(imported):

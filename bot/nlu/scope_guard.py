@@ -1,0 +1,87 @@
+"""Rasa component: a message about another cancer, with nothing tying it to breast cancer, is out of scope.
+
+It runs after the classifier and before the SafetyNet (which may still override it). The
+other cancer is kept as an `other_cancer` entity, so the reply can say what the bot covers
+and never gives breast-cancer content. Words that tie a message back to breast cancer, or
+to spread ("if it spreads to my lungs is it lung cancer now?"), are in data/spacy/scope.yml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.config import PROJECT_ROOT
+
+SCOPE_WORDS = PROJECT_ROOT / "data" / "spacy" / "scope.yml"
+OTHER_CANCER = "other_cancer"
+OUT_OF_SCOPE = "out_of_scope"
+SECONDARY = "secondary"
+EXTRACTOR = "ScopeGuard"
+
+
+def load_scope_words(path: Path = SCOPE_WORDS) -> tuple[frozenset[str], frozenset[str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frozenset(w.lower() for w in data["breast_words"]), frozenset(w.lower() for w in data["spread_words"])
+
+
+def ties_to_breast_cancer(doc, entities: List[Dict[str, Any]], breast: frozenset[str], spread: frozenset[str]) -> bool:
+    words = {token.lower_ for token in doc}
+    if words & breast or words & spread:
+        return True
+    return any(e.get("entity") == "recurrence_type" and e.get("value") == SECONDARY for e in entities)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP")
+class ScopeGuard(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        self._breast, self._spread = load_scope_words()
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ScopeGuard:
+        return cls(config)
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        """`model` is unused: SpacyNLP has already put its doc on each message."""
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None:
+                continue
+            others = [ent for ent in doc.ents if ent.label_ == OTHER_CANCER]
+            entities = message.get(ENTITIES, []) or []
+            if not others or ties_to_breast_cancer(doc, entities, self._breast, self._spread):
+                continue
+            found = [
+                {
+                    "entity": OTHER_CANCER,
+                    "value": ent.text.lower(),
+                    "start": ent.start_char,
+                    "end": ent.end_char,
+                    "confidence": 1.0,
+                    "extractor": EXTRACTOR,
+                }
+                for ent in others
+            ]
+            message.set(ENTITIES, entities + found, add_to_output=True)
+            message.set(INTENT, {INTENT_NAME_KEY: OUT_OF_SCOPE, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+        return messages

@@ -1,0 +1,73 @@
+"""Step one: which topic and qualifiers a message asks about, with follow-ups and unsure intents."""
+
+from __future__ import annotations
+
+from bot.content.questions import QuestionReader, is_elliptical, load_follow_up_words
+from bot.content.schema import TOPICS
+
+READER = QuestionReader(TOPICS, load_follow_up_words())
+FILLER = load_follow_up_words()
+
+
+def span(text: str, part: str, name: str, value: str) -> dict:
+    start = text.index(part)
+    return {"entity": name, "value": value, "start": start, "end": start + len(part)}
+
+
+def message(text: str, intent: str, *entities: dict, ranking=None) -> dict:
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": list(entities),
+        "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
+    }
+
+
+def test_only_a_qualifier_and_filler_is_elliptical():
+    text = "and what about a local one?"
+    assert is_elliptical(text, [span(text, "local", "recurrence_type", "local")], FILLER)
+    text = "what about the treatment for local?"
+    assert not is_elliptical(text, [span(text, "local", "recurrence_type", "local")], FILLER)
+    assert not is_elliptical("and what about it?", [], FILLER)
+
+
+def test_a_follow_up_keeps_the_previous_topic_and_question():
+    text = "and for secondary?"
+    question = READER.read(
+        message(text, "ask_recurrence_types", span(text, "secondary", "recurrence_type", "secondary")),
+        previous_topic="symptoms",
+        previous_question="What are the signs of a local recurrence?",
+        remembered_type="local",
+    )
+    assert (question.topic, question.recurrence_type, question.follow_up) == ("symptoms", "secondary", True)
+    assert question.text == "What are the signs of a local recurrence?"
+
+
+def test_a_treatment_follow_up_moves_to_treatment_and_keeps_the_type():
+    text = "what about chemo?"
+    question = READER.read(
+        message(text, "ask_follow_up", span(text, "chemo", "treatment", "chemotherapy")),
+        previous_topic="prognosis",
+        previous_question="What is the outlook for a local recurrence?",
+        remembered_type="local",
+    )
+    assert (question.topic, question.recurrence_type, question.treatment) == ("treatment", "local", "chemotherapy")
+
+
+def test_without_a_previous_answer_nothing_is_a_follow_up():
+    text = "what about a local one?"
+    question = READER.read(message(text, "ask_follow_up", span(text, "local", "recurrence_type", "local")))
+    assert question.topic is None and not question.follow_up
+
+
+def test_an_unsure_intent_widens_to_close_topics_only():
+    ranking = [
+        {"name": "ask_coping", "confidence": 0.45},
+        {"name": "ask_risk_factors", "confidence": 0.3},
+        {"name": "greet", "confidence": 0.1},
+        {"name": "ask_reduce_risk", "confidence": 0.1},
+    ]
+    question = READER.read(message("does alcohol make it come back", "ask_coping", ranking=ranking))
+    assert question.other_topics == ("risk_factors",)
+    sure = [{"name": "ask_coping", "confidence": 0.9}, {"name": "ask_risk_factors", "confidence": 0.09}]
+    assert READER.read(message("is it my fault", "ask_coping", ranking=sure)).other_topics == ()

@@ -1,0 +1,51 @@
+"""Another cancer with nothing tying it to breast cancer is out of scope; spread to an organ is not."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.pipeline import build_pipeline
+from bot.nlu.scope_guard import ScopeGuard
+
+NLP = build_pipeline()
+
+
+def guarded(text: str, intent: str = "ask_symptoms", entities=None) -> Message:
+    message = Message(data={TEXT: text, INTENT: {"name": intent, "confidence": 0.8}, ENTITIES: entities or []})
+    message.set(SPACY_DOCS[TEXT], NLP(text))
+    ScopeGuard({}).process([message], model=None)  # type: ignore[arg-type]
+    return message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what are the symptoms of ovarian cancer",
+        "does lung cancer come back after surgery",
+        "my dad has prostate cancer, what are his options",
+        "is leukaemia hereditary",
+        "can skin cancer return after it's removed",
+    ],
+)
+def test_other_cancers_are_out_of_scope_and_named(text):
+    message = guarded(text)
+    assert message.get(INTENT)["name"] == "out_of_scope"
+    assert any(e["entity"] == "other_cancer" for e in message.get(ENTITIES))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if it spreads to my lungs is it lung cancer now?",
+        "my breast cancer came back, is it bone cancer now",
+        "is secondary breast cancer in the liver the same as liver cancer",
+        "what are the symptoms of secondary breast cancer",
+    ],
+)
+def test_breast_cancer_questions_naming_an_organ_stay_in_scope(text):
+    message = guarded(text)
+    assert message.get(INTENT)["name"] == "ask_symptoms"
+    assert not any(e["entity"] == "other_cancer" for e in message.get(ENTITIES))
