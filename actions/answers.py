@@ -16,7 +16,6 @@ from bot.content.questions import Question
 
 logger = logging.getLogger(__name__)
 SMS_CHANNEL = "twilio"
-ACKNOWLEDGE_PREFIX = "utter_acknowledge_"
 
 
 def latest_entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -39,23 +38,16 @@ def read_question(tracker: Tracker, services: Services) -> Question:
         previous_topic=previous.topic if previous else None,
         previous_question=previous.question if previous else None,
         remembered_type=tracker.get_slot("recurrence_type"),
+        previous_id=previous.id if previous else None,
+        previous_overview=previous.overview if previous else False,
     )
 
 
 def answer_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, question: Question
 ) -> List[EventType]:
-    """Says the entry that answers `question` (its topic must be known), with its review date."""
-    assert question.topic is not None
-    answer = services.content.answer(
-        question.topic,
-        recurrence_type=question.recurrence_type,
-        treatment=question.treatment,
-        body_site=question.body_site,
-        text=question.text,
-        other_topics=question.other_topics,
-        follow_up=question.follow_up,
-    )
+    """Says the entry that answers `question`, with its review date."""
+    answer = services.content.answer_question(question)
     events: List[EventType] = [SlotSet("failed_turns", 0.0)]
     if tracker.get_slot("handoff_offer") is not None:
         events.append(SlotSet("handoff_offer", None))
@@ -72,7 +64,7 @@ def answer_question(
         return events
     logger.info("answered with content entry %s (overdue=%s)", answer.entry.id, answer.overdue)
     if answer.entry.acknowledge:
-        dispatcher.utter_message(response=ACKNOWLEDGE_PREFIX + answer.entry.acknowledge)
+        dispatcher.utter_message(response=f"utter_acknowledge_{answer.entry.acknowledge}")
     # SMS gets the short answer; the full one is kept by the channel for "MORE".
     more = {"sms_more": answer.entry.web_answer} if tracker.get_latest_input_channel() == SMS_CHANNEL else None
     dispatcher.utter_message(

@@ -79,7 +79,7 @@ class ActionClarify(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         services = service_registry.get_services()
         question = read_question(tracker, services)
-        if question.follow_up and question.topic is not None:
+        if question.follow_up or services.content.is_sure(services.content.answer_question(question)):
             return answer_question(dispatcher, tracker, services, question)
         return offer_choices(dispatcher, tracker, services)
 
@@ -97,7 +97,7 @@ class ActionOutOfScope(Action):
             utter_helpline_status(dispatcher, services)
             return []
         question = read_question(tracker, services)
-        if question.follow_up and question.topic is not None:
+        if question.follow_up:
             return answer_question(dispatcher, tracker, services, question)
         failed = _failed_turns(tracker)
         if failed >= MAX_FAILED_TURNS:

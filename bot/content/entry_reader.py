@@ -129,14 +129,17 @@ def _citations(reader: FileReader, label: str, item: dict) -> Optional[tuple[Cit
 
 
 def _sms(reader: FileReader, label: str, item: dict) -> Optional[str]:
-    sms = reader.text(item, "sms_answer", label, max_len=SMS_MAX)
-    if sms is not None:
-        bad = non_gsm7_characters(sms)
-        if bad:
-            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad)
-            reader.problem(label, "sms_answer", f"has characters outside GSM-7: {shown}")
-            return None
-    return sms
+    """Both problems are reported at once: the length and any character outside GSM-7."""
+    sms = reader.text(item, "sms_answer", label)
+    if sms is None:
+        return None
+    bad = non_gsm7_characters(sms)
+    if bad:
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad)
+        reader.problem(label, "sms_answer", f"has characters outside GSM-7: {shown}")
+    if len(sms) > SMS_MAX:
+        reader.problem(label, "sms_answer", f"is {len(sms)} characters; the limit is {SMS_MAX}")
+    return None if bad or len(sms) > SMS_MAX else sms
 
 
 def read_entry(reader: FileReader, topic: str, index: int, item: Any) -> Optional[EntrySpec]:

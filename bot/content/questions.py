@@ -8,7 +8,7 @@ the qualifier, whatever intent the classifier gave it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -20,11 +20,8 @@ FOLLOW_UP_WORDS = PROJECT_ROOT / "data" / "dialogue" / "follow_up_words.yml"
 FOLLOW_UP_INTENT = "ask_follow_up"
 INTENT_PREFIX = "ask_"
 TREATMENT_TOPIC = "treatment"
+TYPES_TOPIC = "recurrence_types"
 QUALIFIER_ENTITIES = ("recurrence_type", "treatment", "body_site")
-# When the classifier is this sure of a topic, other topics are not considered.
-SURE = 0.75
-# Another topic is considered if the classifier gave it at least this share of the top score.
-CLOSE_SHARE = 0.5
 TOKEN = re.compile(r"[\w'&]+|[?!.,]")
 
 
@@ -37,8 +34,14 @@ class Question:
     treatment: Optional[str]
     body_site: Optional[str]
     text: str
-    other_topics: tuple[str, ...] = ()
+    topic_weights: dict[str, float] = field(default_factory=dict)
     follow_up: bool = False
+    # The qualifier a follow-up changed to, which the answer must have: ("treatment", "chemotherapy").
+    required: Optional[tuple[str, str]] = None
+    # A follow-up asks for something other than the answer it follows.
+    excluded: Optional[str] = None
+    # The answer it follows was an overview, so the follow-up asks for the overview of the new qualifier.
+    wants_overview: bool = False
 
 
 def load_follow_up_words(path: Path = FOLLOW_UP_WORDS) -> frozenset[str]:
@@ -82,6 +85,8 @@ class QuestionReader:
         previous_topic: Optional[str] = None,
         previous_question: Optional[str] = None,
         remembered_type: Optional[str] = None,
+        previous_id: Optional[str] = None,
+        previous_overview: bool = False,
     ) -> Question:
         text = message.get("text") or ""
         entities = message.get("entities") or []
@@ -89,40 +94,43 @@ class QuestionReader:
         stated_type = _entity(entities, "recurrence_type")
         treatment = _entity(entities, "treatment")
         body_site = _entity(entities, "body_site")
-        follow_up = previous_topic is not None and (
-            intent == FOLLOW_UP_INTENT or is_elliptical(text, entities, self._filler)
-        )
-        if follow_up:
+        weights = self._topic_weights(message)
+        elliptical = intent == FOLLOW_UP_INTENT or is_elliptical(text, entities, self._filler)
+        if elliptical and previous_topic is not None:
             topic = TREATMENT_TOPIC if treatment else previous_topic
+            required = ("treatment", treatment) if treatment else (("recurrence_type", stated_type) if stated_type else None)
             return Question(
                 topic=topic,
                 recurrence_type=stated_type or (remembered_type if not body_site else None),
                 treatment=treatment,
                 body_site=body_site,
-                text=(previous_question or text) if topic == previous_topic else text,
+                text=f"{previous_question or ''} {text}".strip(),
+                topic_weights=weights,
                 follow_up=True,
+                required=required,
+                excluded=previous_id,
+                wants_overview=previous_overview and topic == previous_topic,
             )
         topic = self.topic_for_intent(intent)
+        if topic is None and intent == FOLLOW_UP_INTENT:
+            # A type or treatment named out of the blue ("what is targeted therapy?"): its own topic.
+            topic = TREATMENT_TOPIC if treatment else TYPES_TOPIC
         return Question(
             topic=topic,
             recurrence_type=stated_type or (remembered_type if not body_site else None),
             treatment=treatment,
             body_site=body_site,
             text=text,
-            other_topics=self._close_topics(message, topic),
+            topic_weights=weights,
         )
 
-    def _close_topics(self, message: dict[str, Any], topic: Optional[str]) -> tuple[str, ...]:
-        """Other topics the classifier found nearly as likely, when it was unsure."""
+    def _topic_weights(self, message: dict[str, Any]) -> dict[str, float]:
+        """Each topic the classifier ranked, weighted by its confidence against the top intent's."""
         ranking = message.get("intent_ranking") or []
-        if topic is None or not ranking:
-            return ()
-        top = float(ranking[0].get("confidence") or 0.0)
-        if top >= SURE:
-            return ()
-        close = []
-        for item in ranking[1:4]:
-            other = self.topic_for_intent(item.get("name"))
-            if other and other != topic and float(item.get("confidence") or 0.0) >= CLOSE_SHARE * top:
-                close.append(other)
-        return tuple(close)
+        top = max((float(r.get("confidence") or 0.0) for r in ranking), default=0.0)
+        weights: dict[str, float] = {}
+        for item in ranking:
+            topic = self.topic_for_intent(item.get("name"))
+            if topic and top > 0:
+                weights.setdefault(topic, float(item.get("confidence") or 0.0) / top)
+        return weights

@@ -1,8 +1,9 @@
 """Ranks content entries against a person's words by their `asked_as` examples (TF-IDF, scikit-learn).
 
-Each entry is scored by its nearest example: the cosine similarity of word and
-character n-gram TF-IDF vectors, averaged. The choice of features was measured on
-tests/nlu/answers.yml (BENCHMARKS.md, "Answer ranking").
+Each entry is scored by its nearest example: the cosine similarity of character
+n-gram TF-IDF vectors (3 to 5 characters within words), which are forgiving of typos and
+SMS spelling. Characters beat words, and words plus characters, in cross-validation on
+the entries' own asked_as (BENCHMARKS.md, "Answer ranking").
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class Rankable(Protocol):
 
 @dataclass(frozen=True)
 class RankerConfig:
-    word: bool = True
+    word: bool = False
     char: bool = True
 
 

@@ -1,30 +1,52 @@
-"""Step two of choosing an answer: the best entry for the question among those the intent allows."""
+"""Step two of choosing an answer: the best entry for the question, weighing the intent's topics.
+
+Every entry that does not contradict a stated type or treatment is scored by its
+similarity to the question, scaled by how likely the classifier found its topic: the
+top intent's topic counts in full, topics it ranked lower count less, the rest least.
+So a sure intent keeps the answer in its topic, and an unsure one lets a closer entry
+of a nearby topic answer. With no close match, the most specific overview answers.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 if TYPE_CHECKING:
     from bot.content.service import ContentEntry
 
-# Measured on tests/nlu/answers.yml (BENCHMARKS.md, "Answer ranking").
-MIN_SIMILARITY = 0.25
-STATED_QUALIFIER_BONUS = 0.08
-# In a follow-up the new type or treatment is the whole point: an entry that has it wins.
-FOLLOW_UP_QUALIFIER_BONUS = 0.5
-UNSTATED_QUALIFIER_PENALTY = 0.04
-OTHER_TOPIC_FACTOR = 0.9
+
+@dataclass(frozen=True)
+class RankingParams:
+    """Chosen by cross-validation on the entries' asked_as run through the NLU (bench/answer_ranking.py)."""
+
+    min_similarity: float = 0.15
+    topic_floor: float = 0.7
+    stated_bonus: float = 0.15
+    unstated_penalty: float = 0.04
+    # With no topic from the classifier, an entry this close answers instead of a clarifying question.
+    sure_similarity: float = 0.6
+
+
+PARAMS = RankingParams()
 
 
 @dataclass(frozen=True)
 class Query:
-    topic: str
+    topic: Optional[str]
     recurrence_type: Optional[str]
     treatment: Optional[str]
     text: str
-    other_topics: tuple[str, ...] = ()
-    follow_up: bool = False
+    topic_weights: Mapping[str, float] = field(default_factory=dict)
+    # A follow-up's new qualifier, ("treatment", "chemotherapy"): only entries that have it may answer.
+    required: Optional[tuple[str, str]] = None
+    excluded: Optional[str] = None
+    wants_overview: bool = False
+
+    def weight(self, topic: str) -> float:
+        if topic == self.topic:
+            return 1.0
+        return float(self.topic_weights.get(topic, 0.0))
 
 
 def _compatible(entry: ContentEntry, query: Query) -> bool:
@@ -33,19 +55,22 @@ def _compatible(entry: ContentEntry, query: Query) -> bool:
         return False
     if entry.treatment and query.treatment and entry.treatment != query.treatment:
         return False
-    return entry.topic == query.topic or entry.topic in query.other_topics
+    if query.required is not None and getattr(entry, query.required[0]) != query.required[1]:
+        return False
+    return entry.id != query.excluded
 
 
-def _adjusted(entry: ContentEntry, similarity: float, query: Query) -> float:
-    score = similarity
+def _adjusted(entry: ContentEntry, similarity: float, query: Query, params: RankingParams) -> tuple[float, float]:
+    """(the score that ranks, the topic-weighted similarity that must reach `min_similarity`)."""
+    weight = query.weight(entry.topic)
+    weighted = similarity * (params.topic_floor + (1 - params.topic_floor) * weight)
+    score = weighted
     for mine, theirs in ((entry.recurrence_type, query.recurrence_type), (entry.treatment, query.treatment)):
         if mine and mine == theirs:
-            score += FOLLOW_UP_QUALIFIER_BONUS if query.follow_up else STATED_QUALIFIER_BONUS
+            score += params.stated_bonus
         elif mine and not theirs:
-            score -= UNSTATED_QUALIFIER_PENALTY
-    if entry.topic != query.topic:
-        score *= OTHER_TOPIC_FACTOR
-    return score
+            score -= params.unstated_penalty
+    return score, weighted
 
 
 def overview_for(entries: Sequence[ContentEntry], query: Query) -> Optional[ContentEntry]:
@@ -62,15 +87,21 @@ def overview_for(entries: Sequence[ContentEntry], query: Query) -> Optional[Cont
     return best
 
 
-def choose(entries: Sequence[ContentEntry], similarities: Sequence[float], query: Query) -> tuple[Optional[ContentEntry], float]:
-    """The closest compatible entry, or the overview when nothing is close enough to `query.text`."""
-    best, best_score = None, float("-inf")
+def choose(
+    entries: Sequence[ContentEntry], similarities: Sequence[float], query: Query, params: RankingParams = PARAMS
+) -> tuple[Optional[ContentEntry], float]:
+    """The best-scoring compatible entry, or the topic's overview when nothing is close enough."""
+    if query.wants_overview and query.topic:
+        overview = overview_for(entries, query)
+        if overview is not None and overview.id != query.excluded:
+            return overview, 1.0
+    best, best_score, best_weighted = None, float("-inf"), 0.0
     for entry, similarity in zip(entries, similarities):
         if not _compatible(entry, query):
             continue
-        score = _adjusted(entry, float(similarity), query)
+        score, weighted = _adjusted(entry, float(similarity), query, params)
         if score > best_score:
-            best, best_score = entry, score
-    if best is None or best_score < MIN_SIMILARITY:
-        return overview_for(entries, query), max(best_score, 0.0)
-    return best, best_score
+            best, best_score, best_weighted = entry, score, weighted
+    if best is None or best_weighted < params.min_similarity:
+        return (overview_for(entries, query) if query.topic else None), best_weighted
+    return best, best_weighted

@@ -7,14 +7,15 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Mapping, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.content.models import BodySite, ContentImport, Entry, Topic
 from bot.content.ranker import EntryRanker
-from bot.content.ranking import Query, choose
+from bot.content.questions import Question
+from bot.content.ranking import PARAMS, Query, RankingParams, choose
 from bot.content.schema import TOPICS
 
 INTENT_PREFIX = "ask_"
@@ -80,7 +81,9 @@ class ContentService:
         cache_seconds: float = 30.0,
         today: Callable[[], dt.date] = dt.date.today,
         monotonic: Callable[[], float] = time.monotonic,
+        params: RankingParams = PARAMS,
     ):
+        self._params = params
         self._session_factory = session_factory
         self._withhold_overdue = withhold_overdue
         self._cache_seconds = cache_seconds
@@ -143,33 +146,52 @@ class ContentService:
 
     def answer(
         self,
-        topic: str,
+        topic: Optional[str],
         *,
         recurrence_type: Optional[str] = None,
         treatment: Optional[str] = None,
         body_site: Optional[str] = None,
         text: str = "",
-        other_topics: tuple[str, ...] = (),
-        follow_up: bool = False,
+        topic_weights: Optional[Mapping[str, float]] = None,
+        required: Optional[tuple[str, str]] = None,
+        excluded: Optional[str] = None,
+        wants_overview: bool = False,
     ) -> Answer:
-        """The approved entry that best answers `text` within `topic`, never contradicting the qualifiers.
+        """The approved entry that best answers `text`, never contradicting the qualifiers.
 
-        Step one (the intent and entities) chose the topic and qualifiers; step two ranks
-        that topic's entries, and those of `other_topics` when the intent was unsure,
-        against their `asked_as` examples. With no close match, the most specific
-        overview for the qualifiers answers. A body site stands in for the type it is tied to.
+        Step one (the intent and entities) chose the topic, the weights of the other topics
+        the classifier ranked, and the qualifiers; step two ranks the entries against their
+        `asked_as` examples (bot/content/ranking.py). With no close match, the most specific
+        overview of `topic` answers. A body site stands in for the type it is tied to.
         """
         snapshot = self.snapshot()
         if recurrence_type is None and body_site:
             recurrence_type = snapshot.body_sites.get(body_site)
-        query = Query(topic, recurrence_type, treatment, text, other_topics, follow_up)
-        best, score = choose(snapshot.entries, snapshot.ranker.scores(text), query)
+        query = Query(topic, recurrence_type, treatment, text, topic_weights or {}, required, excluded, wants_overview)
+        best, score = choose(snapshot.entries, snapshot.ranker.scores(text), query, self._params)
         if best is None:
-            return Answer(None, recurrence_type)
+            return Answer(None, recurrence_type, score=score)
         overdue = best.overdue(self._today())
         if overdue and self._withhold_overdue:
             return Answer(best, recurrence_type, overdue=True, withheld=True, score=score)
         return Answer(best, recurrence_type, overdue=overdue, score=score)
+
+    def answer_question(self, question: Question) -> Answer:
+        return self.answer(
+            question.topic,
+            recurrence_type=question.recurrence_type,
+            treatment=question.treatment,
+            body_site=question.body_site,
+            text=question.text,
+            topic_weights=question.topic_weights,
+            required=question.required,
+            excluded=question.excluded,
+            wants_overview=question.wants_overview,
+        )
+
+    def is_sure(self, answer: Answer) -> bool:
+        """Close enough to answer even when the classifier could not name the topic."""
+        return answer.entry is not None and answer.score >= self._params.sure_similarity
 
 
 def overdue_for_review(session_factory: sessionmaker, today: dt.date) -> list[Entry]:

@@ -40,7 +40,8 @@ def test_a_follow_up_keeps_the_previous_topic_and_question():
         remembered_type="local",
     )
     assert (question.topic, question.recurrence_type, question.follow_up) == ("symptoms", "secondary", True)
-    assert question.text == "What are the signs of a local recurrence?"
+    assert question.required == ("recurrence_type", "secondary")
+    assert question.text.startswith("What are the signs of a local recurrence?")
 
 
 def test_a_treatment_follow_up_moves_to_treatment_and_keeps_the_type():
@@ -57,17 +58,33 @@ def test_a_treatment_follow_up_moves_to_treatment_and_keeps_the_type():
 def test_without_a_previous_answer_nothing_is_a_follow_up():
     text = "what about a local one?"
     question = READER.read(message(text, "ask_follow_up", span(text, "local", "recurrence_type", "local")))
-    assert question.topic is None and not question.follow_up
+    assert (question.topic, question.recurrence_type, question.follow_up) == ("recurrence_types", "local", False)
 
 
-def test_an_unsure_intent_widens_to_close_topics_only():
+def test_the_intent_ranking_weighs_each_topic_against_the_top_intent():
     ranking = [
-        {"name": "ask_coping", "confidence": 0.45},
-        {"name": "ask_risk_factors", "confidence": 0.3},
+        {"name": "ask_coping", "confidence": 0.5},
+        {"name": "ask_risk_factors", "confidence": 0.25},
         {"name": "greet", "confidence": 0.1},
-        {"name": "ask_reduce_risk", "confidence": 0.1},
     ]
     question = READER.read(message("does alcohol make it come back", "ask_coping", ranking=ranking))
-    assert question.other_topics == ("risk_factors",)
-    sure = [{"name": "ask_coping", "confidence": 0.9}, {"name": "ask_risk_factors", "confidence": 0.09}]
-    assert READER.read(message("is it my fault", "ask_coping", ranking=sure)).other_topics == ()
+    assert question.topic == "coping"
+    assert question.topic_weights == {"coping": 1.0, "risk_factors": 0.5}
+
+
+def test_a_treatment_named_out_of_the_blue_is_a_treatment_question():
+    text = "what is targeted therapy"
+    question = READER.read(message(text, "ask_follow_up", span(text, "targeted therapy", "treatment", "targeted_therapy")))
+    assert (question.topic, question.treatment, question.follow_up) == ("treatment", "targeted_therapy", False)
+
+
+def test_a_follow_up_requires_the_qualifier_it_names():
+    text = "and chemo?"
+    question = READER.read(
+        message(text, "ask_follow_up", span(text, "chemo", "treatment", "chemotherapy")),
+        previous_topic="treatment",
+        previous_question="How is a local recurrence treated?",
+        remembered_type="local",
+    )
+    assert question.required == ("treatment", "chemotherapy")
+    assert question.text == "How is a local recurrence treated? and chemo?"

@@ -48,12 +48,25 @@ def test_a_stated_type_rules_out_entries_for_another_type(content_service):
     assert answer.entry.recurrence_type in (None, "local")
 
 
-def test_an_unsure_intent_lets_a_close_topic_answer(content_service):
+def test_an_unsure_intent_lets_an_entry_of_a_close_topic_answer(content_service):
     text = "does drinking alcohol make it more likely to come back"
-    alone = content_service.answer("coping", text=text)
-    widened = content_service.answer("coping", text=text, other_topics=("risk_factors", "reduce_risk"))
-    assert alone.entry.topic == "coping"
-    assert widened.entry.topic in ("risk_factors", "reduce_risk") and "alcohol" in widened.entry.web_answer.lower()
+    unsure = content_service.answer("coping", text=text, topic_weights={"coping": 1.0, "reduce_risk": 0.8})
+    assert unsure.entry.id == "reduce-risk-alcohol"
+
+
+def test_with_nothing_close_the_intents_topic_overview_answers(content_service):
+    answer = content_service.answer("coping", text="zzzz qqqq", topic_weights={"coping": 1.0})
+    assert answer.entry.id == "coping-general"
+
+
+def test_a_follow_up_never_repeats_the_answer_it_follows(content_service):
+    answer = content_service.answer(
+        "treatment",
+        text="How is cancer in the chest wall treated? and if it's in the lymph nodes?",
+        body_site="lymph_nodes",
+        excluded="treatment-chest-wall",
+    )
+    assert answer.entry.id != "treatment-chest-wall"
 
 
 def test_overdue_content_served_by_default_and_withheld_on_switch(imported):
