@@ -40,6 +40,7 @@ def read_question(tracker: Tracker, services: Services) -> Question:
         remembered_type=tracker.get_slot("recurrence_type"),
         previous_id=previous.id if previous else None,
         previous_overview=previous.overview if previous else False,
+        previous_treatment=previous.treatment if previous else None,
     )
 
 

@@ -29,7 +29,7 @@ GRID = {
     "sure_similarity": (0.3, 0.45, 0.6),
 }
 IN_USE = "characters"
-RANKERS = {"characters": RankerConfig(word=False, char=True), "words + characters": RankerConfig()}
+RANKERS = {"characters": RankerConfig(word=False, char=True), "words + characters": RankerConfig(word=True, char=True)}
 
 
 def parse_all(model: Path, texts: list[str]) -> list[dict]:

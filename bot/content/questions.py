@@ -49,10 +49,9 @@ def load_follow_up_words(path: Path = FOLLOW_UP_WORDS) -> frozenset[str]:
 
 
 def _entity(entities: Sequence[dict[str, Any]], name: str) -> Optional[str]:
-    for entity in entities:
-        if entity.get("entity") == name and entity.get("value"):
-            return str(entity["value"])
-    return None
+    """The value named, or None when none is, or when several different ones are ("local or locally advanced?")."""
+    values = {str(e["value"]) for e in entities if e.get("entity") == name and e.get("value")}
+    return values.pop() if len(values) == 1 else None
 
 
 def is_elliptical(text: str, entities: Sequence[dict[str, Any]], filler: frozenset[str]) -> bool:
@@ -87,6 +86,7 @@ class QuestionReader:
         remembered_type: Optional[str] = None,
         previous_id: Optional[str] = None,
         previous_overview: bool = False,
+        previous_treatment: Optional[str] = None,
     ) -> Question:
         text = message.get("text") or ""
         entities = message.get("entities") or []
@@ -99,10 +99,11 @@ class QuestionReader:
         if elliptical and previous_topic is not None:
             topic = TREATMENT_TOPIC if treatment else previous_topic
             required = ("treatment", treatment) if treatment else (("recurrence_type", stated_type) if stated_type else None)
+            # The same question for the new qualifier: the other qualifier of the answer it follows stays.
             return Question(
                 topic=topic,
                 recurrence_type=stated_type or (remembered_type if not body_site else None),
-                treatment=treatment,
+                treatment=treatment or (previous_treatment if topic == previous_topic else None),
                 body_site=body_site,
                 text=f"{previous_question or ''} {text}".strip(),
                 topic_weights=weights,

@@ -88,3 +88,28 @@ def test_a_follow_up_requires_the_qualifier_it_names():
     )
     assert question.required == ("treatment", "chemotherapy")
     assert question.text == "How is a local recurrence treated? and chemo?"
+
+
+def test_a_type_follow_up_keeps_the_treatment_of_the_answer_it_follows():
+    text = "and for a local recurrence?"
+    question = READER.read(
+        message(text, "ask_follow_up", span(text, "local recurrence", "recurrence_type", "local")),
+        previous_topic="treatment",
+        previous_question="How is chemotherapy used for a recurrence?",
+        previous_treatment="chemotherapy",
+        previous_overview=True,
+    )
+    assert (question.recurrence_type, question.treatment, question.wants_overview) == ("local", "chemotherapy", True)
+
+
+def test_two_different_types_named_constrain_neither():
+    text = "is skin of the breast local or locally advanced?"
+    question = READER.read(
+        message(
+            text,
+            "ask_recurrence_types",
+            span(text, "local", "recurrence_type", "local"),
+            span(text, "locally advanced", "recurrence_type", "regional"),
+        )
+    )
+    assert question.recurrence_type is None
