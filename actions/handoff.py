@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import math
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -12,6 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services as service_registry
 from actions.helpline import utter_helpline_status
 from actions.services import Services
+from bot.handoff.left_messages import LeftMessages
+from bot.handoff.notices import wait_minutes
+from bot.handoff.queue_notices import QueueNotices
+from bot.handoff.timing import JourneyTimes
+from bot.hours import describe_next_opening
 
 TRANSCRIPT_TURNS = 50
 REASON_ASKED = "asked for a nurse"
@@ -19,12 +23,15 @@ REASON_NOT_HELPED = "the assistant could not help"
 OFFER_SLOT = "handoff_offer"
 
 
-def transcript(tracker: Tracker, services: Services) -> list[tuple[str, str]]:
-    """The conversation so far, as the nurse should see it: (person|bot, text).
+def transcript(
+    tracker: Tracker, services: Services, events: Optional[List[Dict[str, Any]]] = None
+) -> list[tuple[str, str]]:
+    """The conversation so far (or up to the end of `events`), as the nurse should see it: (person|bot, text).
 
     Rasa sends only a window of a long conversation; earlier turns come from the tracker store.
     """
-    said = [e for e in tracker.events if e.get("event") in ("user", "bot") and e.get("text")]
+    events = tracker.events if events is None else events
+    said = [e for e in events if e.get("event") in ("user", "bot") and e.get("text")]
     turns = [("person" if e["event"] == "user" else "bot", e["text"]) for e in said]
     if len(turns) < TRANSCRIPT_TURNS:
         oldest = min((e["timestamp"] for e in tracker.events if e.get("timestamp")), default=None)
@@ -36,26 +43,54 @@ def transcript(tracker: Tracker, services: Services) -> list[tuple[str, str]]:
 def request_nurse(
     dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, reason: str
 ) -> List[EventType]:
-    """Queues the person when new handoffs are accepted; otherwise says when and offers a message."""
+    """Queues the person when new handoffs are accepted; otherwise says when and offers a message.
+
+    Someone whose message left earlier is still open is told where it stands, never that they are
+    chatting with a nurse: a nurse holding it replies to it; one nobody holds yet becomes a live chat.
+    """
     now = services.now()
-    if services.hours.accepts_handoffs(now):
+    accepting = services.hours.accepts_handoffs(now)
+    left = LeftMessages(services.handoff).open_for(tracker.sender_id)
+    if left is not None and left.kind == "message" and (left.state == "claimed" or not accepting):
+        return _left_message_status(dispatcher, services, left)
+    if accepting:
         placed = services.handoff.request(
             tracker.sender_id,
             tracker.get_latest_input_channel() or "rest",
             reason,
             transcript=transcript(tracker, services),
         )
-        minutes = max(1, math.ceil(placed.estimated_wait.total_seconds() / 60))
         if placed.handoff.state == "claimed":
             dispatcher.utter_message(response="utter_handoff_already_with_nurse")
         else:
+            minutes = wait_minutes(placed.estimated_wait)
             dispatcher.utter_message(response="utter_handoff_queued", position=placed.position, minutes=minutes)
+            QueueNotices(services.handoff, services.wording, JourneyTimes()).remember(
+                placed.handoff.id, placed.position
+            )
         return [SlotSet(OFFER_SLOT, None)]
     if services.hours.is_open(now):
         dispatcher.utter_message(response="utter_handoff_closing_soon")
     utter_helpline_status(dispatcher, services)  # closed: "Our nurses aren't available right now…"
     dispatcher.utter_message(response="utter_offer_leave_message")
     return [SlotSet(OFFER_SLOT, "leave_message")]
+
+
+def _left_message_status(dispatcher: CollectingDispatcher, services: Services, left: Any) -> List[EventType]:
+    if left.state == "claimed":
+        dispatcher.utter_message(response="utter_left_message_with_nurse", nurse=left.claimed_by_name)
+    else:
+        dispatcher.utter_message(response="utter_left_message_pending")
+        utter_reply_after(dispatcher, services)
+    return [SlotSet(OFFER_SLOT, None)]
+
+
+def utter_reply_after(dispatcher: CollectingDispatcher, services: Services) -> None:
+    """ "A nurse will reply after 9am tomorrow; you'll see it here" (by SMS "…; we'll text you"), from the hours."""
+    nxt = describe_next_opening(services.hours, services.now())
+    dispatcher.utter_message(
+        response=f"utter_left_message_reply_{nxt.when}", time=nxt.time, weekday=nxt.weekday, date=nxt.date
+    )
 
 
 def offer_more_help(dispatcher: CollectingDispatcher, services: Services) -> List[EventType]:
@@ -76,22 +111,6 @@ class ActionRequestNurse(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         reason = REASON_NOT_HELPED if tracker.get_slot(OFFER_SLOT) == "nurse" else REASON_ASKED
         return request_nurse(dispatcher, tracker, service_registry.get_services(), reason)
-
-
-class ActionSubmitLeftMessage(Action):
-    """Stores the message the leave_message_form collected, for the nurses to see first."""
-
-    def name(self) -> str:
-        return "action_submit_left_message"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        text = (tracker.get_slot("left_message") or "").strip()
-        if text:
-            service_registry.get_services().handoff.leave_message(
-                tracker.sender_id, tracker.get_latest_input_channel() or "rest", text
-            )
-            dispatcher.utter_message(response="utter_left_message_saved")
-        return [SlotSet("left_message", None), SlotSet(OFFER_SLOT, None)]
 
 
 class ActionDeclineOffer(Action):

@@ -1,8 +1,13 @@
-"""Urgent symptoms and crisis: the safe reply at once, then a nurse when the helpline allows."""
+"""Graded safety replies: emergency, urgent and crisis at once; safety-netting and support after an answer.
+
+The SafetyNet (bot/nlu/safety_net.py) puts the disposition into the parse result under `safety`;
+these actions read it from the latest message. The wording is the domain's responses.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from functools import lru_cache
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -10,28 +15,52 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript
+from bot.safety.disposition import LOW_MOOD, SAFETY_NETTING, Disposition, nurse_reason, safety_reply
+from bot.wording import Wording
 
-REASON_URGENT = "possible red-flag symptom"
+SAFETY_KEY = "safety"
+NURSE_ASKED = "utter_urgent_nurse_asked"
+ADVICE_SLOT = "safety_advice"  # set from the SafetyNet's entity; cleared once the line is said
+ADVICE_RESPONSE = {SAFETY_NETTING: "utter_safety_netting", LOW_MOOD: "utter_low_mood_support"}
+
+
+@lru_cache(maxsize=1)
+def wording() -> Wording:
+    """The domain's response texts, read once per action server (for the nurse's transcript and reason)."""
+    return Wording.from_domain()
+
+
+def disposition_of(tracker: Tracker) -> Optional[Disposition]:
+    return Disposition.from_dict((tracker.latest_message or {}).get(SAFETY_KEY))
 
 
 class ActionUrgentSymptom(Action):
-    """999 / A&E / acute oncology / NHS 111 first, whatever the hour; in hours an urgent handoff too."""
+    """Emergency (999 / A&E) or urgent (acute oncology / NHS 111) advice first, whatever the hour.
+
+    In opening hours an urgent handoff opens too. Its reason names the grade and the red flag, and
+    its transcript ends with the advice the person was given.
+    """
 
     def name(self) -> str:
         return "action_urgent_symptom"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_urgent_symptom")
+        disposition = disposition_of(tracker)
+        if disposition is not None and not disposition.urgent_route:
+            disposition = None  # "/report_urgent_symptom" from a button, or an old tracker: the urgent route
+        advice = safety_reply(disposition)
+        dispatcher.utter_message(response=advice)
         services = service_registry.get_services()
         if services.hours.accepts_handoffs(services.now()):
+            said = [("bot", wording().text(advice)), ("bot", wording().text(NURSE_ASKED))]
             services.handoff.request(
                 tracker.sender_id,
                 tracker.get_latest_input_channel() or "rest",
-                REASON_URGENT,
+                nurse_reason(disposition, wording()),
                 priority="urgent",
-                transcript=transcript(tracker, services),
+                transcript=transcript(tracker, services) + said,
             )
-            dispatcher.utter_message(response="utter_urgent_nurse_asked")
+            dispatcher.utter_message(response=NURSE_ASKED)
         return [SlotSet(OFFER_SLOT, None)]
 
 
@@ -48,3 +77,20 @@ class ActionCrisis(Action):
             dispatcher.utter_message(response="utter_offer_nurse")
             return [SlotSet(OFFER_SLOT, "nurse")]
         return [SlotSet(OFFER_SLOT, None)]
+
+
+class ActionSafetyAdvice(Action):
+    """After the information asked for: the safety-netting line, or for low mood the nurses and Samaritans.
+
+    Never 999 or A&E, and never an urgent handoff: these are the graded routes below urgent.
+    """
+
+    def name(self) -> str:
+        return "action_safety_advice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        disposition = disposition_of(tracker)
+        response = ADVICE_RESPONSE.get(disposition.grade) if disposition is not None else None
+        if response is not None:
+            dispatcher.utter_message(response=response)
+        return [SlotSet(ADVICE_SLOT, None)]

@@ -23,7 +23,12 @@ TRAIN_DATA = ("data/nlu", "data/stories", "data/rules")
 
 def base_env(**extra: str) -> Dict[str, str]:
     return dict(
-        os.environ, PYTHONPATH=str(PROJECT_ROOT), RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", **extra
+        os.environ,
+        PYTHONPATH=str(PROJECT_ROOT),
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        HELPLINE_RATE_LIMITS="off",  # the load runs send thousands of messages from one address
+        **extra,
     )
 
 
@@ -153,6 +158,7 @@ class HelplineAssistant(Assistant):
     actions_port: int = field(default_factory=free_port)
     console_port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_hex(16))
+    actions_token: str = field(default_factory=lambda: secrets.token_hex(32))
     extra_env: Dict[str, str] = field(default_factory=dict)
     with_console: bool = False
     endpoints: Path = PROJECT_ROOT / "endpoints.yml"
@@ -168,6 +174,8 @@ class HelplineAssistant(Assistant):
             ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
             TRACKER_DB_DIALECT="sqlite",
             TRACKER_DB=str(self.workdir / "tracker.db"),
+            RASA_AUTH_TOKEN=self.token,
+            HELPLINE_ACTIONS_TOKEN=self.actions_token,
             **self.extra_env,
         )
 
@@ -189,7 +197,7 @@ class HelplineAssistant(Assistant):
 
     def start_helpers(self) -> None:
         self.processes["actions"] = launch(
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+            [str(BIN / "python"), "-m", "bot.action_server", "--port", str(self.actions_port)],
             PROJECT_ROOT, self.env(), self.log("actions"),
         )  # fmt: skip
         if self.with_console:
@@ -202,7 +210,7 @@ class HelplineAssistant(Assistant):
 
     def rasa_command(self) -> List[str]:
         return [
-            str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token, "--port", str(self.rasa_port),
+            str(BIN / "python"), "-m", "bot.rasa_server", "--port", str(self.rasa_port),  # token: RASA_AUTH_TOKEN
             "--model", str(self.model_path), "--endpoints", str(self.endpoints), "--credentials", "credentials.yml",
         ]  # fmt: skip
 

@@ -41,6 +41,8 @@ class Settings:
     rasa_url: str
     tracker_database_url: str
     retention_days: int
+    # Proxies whose X-Forwarded-For is believed (IPs or networks); see bot/client_address.py.
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -61,4 +63,5 @@ class Settings:
             tracker_database_url=env.get("HELPLINE_TRACKER_DATABASE_URL")
             or f"sqlite:///{env.get('TRACKER_DB') or data_dir / 'tracker.db'}",
             retention_days=int(env.get("HELPLINE_RETENTION_DAYS", "90")),
+            trusted_proxies=tuple(p.strip() for p in env.get("HELPLINE_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )

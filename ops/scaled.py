@@ -147,6 +147,7 @@ class ScaleStack:
     model: Path = MODEL
     extra_env: Dict[str, str] = field(default_factory=dict)
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict, repr=False)
+    actions_token: str = field(default="", repr=False)  # Rasa -> action servers (endpoints.yml headers)
 
     # ----- where things are -----
 
@@ -207,6 +208,9 @@ class ScaleStack:
             REDIS_PORT=str(self.ports.redis),
             LOCK_STORE_REDIS_DB="1",
             SOCKETIO_REDIS_URL=self.redis_url,
+            HELPLINE_TRUSTED_PROXIES="127.0.0.1",  # nginx: its X-Forwarded-For names the client
+            RASA_AUTH_TOKEN=self.token,  # read by bot.rasa_server: never on a command line
+            HELPLINE_ACTIONS_TOKEN=self.actions_token,
             **self.extra_env,
         )
         if self.clock_file is not None:
@@ -216,7 +220,12 @@ class ScaleStack:
     # ----- state on disk -----
 
     def save_state(self) -> None:
-        state = {"ports": asdict(self.ports), "token": self.token, "db_password": self.db_password}
+        state = {
+            "ports": asdict(self.ports),
+            "token": self.token,
+            "db_password": self.db_password,
+            "actions_token": self.actions_token,
+        }
         path = self.data_dir / STATE_FILE
         path.write_text(json.dumps(state, indent=2))
         path.chmod(0o600)
@@ -225,7 +234,9 @@ class ScaleStack:
     def load(cls, data_dir: Path) -> ScaleStack:
         """The stack a previous `start()` left in `data_dir` (its ports, token and password)."""
         state = json.loads((data_dir / STATE_FILE).read_text())
-        return cls(data_dir, Ports(**state["ports"]), state["token"], state["db_password"])
+        stack = cls(data_dir, Ports(**state["ports"]), state["token"], state["db_password"])
+        stack.actions_token = state.get("actions_token", "")
+        return stack
 
     def _prepare(self) -> None:
         for folder in (self.data_dir, self.pid_dir, self.log_dir, self.data_dir / "redis", self.data_dir / "nginx"):
@@ -235,8 +246,10 @@ class ScaleStack:
             state = json.loads(previous.read_text())
             self.db_password = self.db_password or state["db_password"]
             self.token = self.token or state["token"]
+            self.actions_token = self.actions_token or state.get("actions_token", "")
         self.db_password = self.db_password or secrets.token_hex(16)
         self.token = self.token or secrets.token_hex(24)  # hex: a leading "-" would read as an option
+        self.actions_token = self.actions_token or secrets.token_hex(32)
         self.save_state()
         from bot.signing_keys import load_or_create_secret
 
@@ -390,14 +403,14 @@ class ScaleStack:
     def start_actions(self, replica: int) -> None:
         self._spawn(
             f"actions-{replica + 1}",
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.ports.actions[replica])],
+            [str(BIN / "python"), "-m", "bot.action_server", "--port", str(self.ports.actions[replica])],
             self.env(replica),
         )
 
     def start_rasa(self, replica: int, wait: bool = True) -> None:
         self._spawn(
             f"rasa-{replica + 1}",
-            [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token, "-i", "127.0.0.1",
+            [str(BIN / "python"), "-m", "bot.rasa_server", "-i", "127.0.0.1",  # token: RASA_AUTH_TOKEN
              "--port", str(self.ports.rasa[replica]), "--model", str(self.model),
              "--endpoints", str(CONFIG / "endpoints.yml"), "--credentials", str(CONFIG / "credentials.yml"),
              "--cors", "*"],

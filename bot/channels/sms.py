@@ -35,8 +35,9 @@ from twilio.request_validator import RequestValidator
 from bot.channels.delivery import OutboxPusher
 from bot.channels.gate import HandoffGate
 from bot.channels.sms_state import Inbound, SmsKeys, SmsState, SmsStore
-from bot.channels.sms_text import split
+from bot.channels.sms_text import numbered_parts, split
 from bot.handoff.service import HandoffService, Outgoing
+from bot.limits import TOO_LONG_RESPONSE, too_long
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
@@ -57,10 +58,23 @@ OPT_OUT_WORDS = frozenset({"stop", "stopall", "stop all", "unsubscribe", "cancel
 OPT_IN_WORDS = frozenset({"start", "unstop", "yes"})  # "yes" only re-subscribes when opted out: it also answers offers
 HELP_WORDS = frozenset({"help", "info"})
 MORE_WORD = "more"
+NURSE_WORDS = frozenset({"nurse"})  # outside a handoff, asks for a nurse (in one, it goes to the nurse)
+REQUEST_NURSE = "/request_nurse"
+NOTHING_MORE = "utter_sms_nothing_more"
 REQUIRED_RESPONSES = ("utter_sms_help", "utter_sms_stopped", "utter_sms_started", "utter_message_from_nurse")
 
 _NOT_WORD = re.compile(r"[^\w\s]")
-_OPTION = re.compile(r"^\s*#?(\d{1,2})\s*[.)]?\s*$")
+_OPTION = re.compile(r"^\s*(?:#|option|opt|number|no\.?)?\s*(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)
+_ORDINAL = re.compile(
+    r"^\s*(?:the\s+)?(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)(?:\s+(?:one|option))?"
+    r"(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_ORDINALS.update({"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5})
+# On a first contact the safety reply goes out before the disclaimer (bot/safety/disposition.py grades).
+SAFETY_REPLIES = frozenset({"utter_emergency", "utter_urgent_symptom", "utter_crisis"})
+DISCLAIMER = "utter_disclaimer"
 _TITLE_END = re.compile(r"[\s.?!:;,]+$")
 
 HELD = "held: the person has texted STOP; sent after START"
@@ -72,11 +86,14 @@ def keyword(text: str) -> str:
 
 
 def option_payload(text: str, payloads: List[str]) -> Optional[str]:
-    """The payload a reply of just "1", "2"… stands for, if the last buttons offered it."""
-    match = _OPTION.match(text)
-    if not match:
+    """The payload a reply of just "1", "option 2", "the first one"… stands for, if the last buttons offered it."""
+    match, ordinal = _OPTION.match(text), _ORDINAL.match(text)
+    if match:
+        number = int(match.group(1))
+    elif ordinal:
+        number = _ORDINALS[ordinal.group(1).lower()]
+    else:
         return None
-    number = int(match.group(1))
     return payloads[number - 1] if 1 <= number <= len(payloads) else None
 
 
@@ -182,18 +199,35 @@ class SmsOutput(OutputChannel):
         self._service = service
         self._store = store
         self.options: List[str] = []  # the payloads of the latest buttons, in the order offered
+        self._held: List[str] = []  # the disclaimer, until this turn's first reply is known
 
     async def queue(self, text: str, author: str = "bot") -> None:
         """One outbox message per SMS of at most three segments, so a retry never resends a sent part."""
         for part in split(text):
             await asyncio.to_thread(self._service.send_later, self.conversation_id, CHANNEL, author, part)
 
+    async def release_held(self) -> None:
+        """Sends the held disclaimer; called after a turn's first reply and at the end of the turn."""
+        held, self._held = self._held, []
+        for text in held:
+            await self.queue(text)
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        response = kwargs.get("utter_action")
+        if response == DISCLAIMER:
+            self._held.append(text)
+            return
+        if response in SAFETY_REPLIES:
+            await self.queue(text)
+            await self.release_held()
+            return
+        await self.release_held()
         await self.queue(text)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
+        await self.release_held()
         usable = [b for b in buttons if b.get("title") and b.get("payload")]
         if not usable:
             await self.queue(text)
@@ -257,30 +291,33 @@ class SmsProcessor:
         if state is None:
             raise LookupError(f"no SMS conversation {conversation_id}")
         text = inbound.text.strip()
+        if too_long(text):  # at the edge: before keywords, the gate or the NLU (bot/limits.py)
+            await self._notice(conversation_id, self._text(TOO_LONG_RESPONSE))
+            return
         output = SmsOutput(conversation_id, self._service_provider(), self._store)
         message = UserMessage(text, output, conversation_id, input_channel=CHANNEL)
         word = keyword(text)
 
         if word in OPT_OUT_WORDS and not (word == "cancel" and await self._in_live_handoff(conversation_id)):
             await self._stop(state)
-            await self._gate.handle(message, _no_bot_reply)  # a nurse in the chat sees the STOP
+            await self._gate.handle(message, _no_bot_reply, acknowledge=False)  # a nurse in the chat sees the STOP
             return
         if word in OPT_IN_WORDS and (word != "yes" or state.opted_out):
             await asyncio.to_thread(self._store.opt_in, conversation_id)
             await self._notice(conversation_id, self._text("utter_sms_started"))
             logger.info("conversation %s texted %s: messages resume", conversation_id, word.upper())
-            await self._gate.handle(message, _no_bot_reply)
+            await self._gate.handle(message, _no_bot_reply, acknowledge=False)
             return
         if word in HELP_WORDS:
             if state.opted_out:
                 logger.info("conversation %s texted %s while opted out: not answered", conversation_id, word.upper())
             else:
                 await self._notice(conversation_id, self._text("utter_sms_help"))
-            await self._gate.handle(message, _no_bot_reply)
+            await self._gate.handle(message, _no_bot_reply, acknowledge=False)
             return
         if state.opted_out:
             logger.info("conversation %s is opted out: text passed to the gate only, no bot reply", conversation_id)
-            await self._gate.handle(message, _no_bot_reply)
+            await self._gate.handle(message, _no_bot_reply, acknowledge=False)
             return
 
         async def to_bot(message: UserMessage) -> None:
@@ -306,14 +343,24 @@ class SmsProcessor:
         text = message.text or ""
         if not text:
             await output.queue(self._text("utter_how_can_i_help"))
-        elif keyword(text) == MORE_WORD and state.more:
-            await output.queue(state.more)
+        elif keyword(text) == MORE_WORD:
+            await self._more(output, state)
         else:
-            payload = option_payload(text, state.options)
+            payload = REQUEST_NURSE if keyword(text) in NURSE_WORDS else option_payload(text, state.options)
             if payload is not None:
                 message = UserMessage(payload, output, message.sender_id, input_channel=CHANNEL)
             await on_new_message(message)
+        await output.release_held()
         await asyncio.to_thread(self._store.set_options, state.conversation_id, output.options)
+
+    async def _more(self, output: SmsOutput, state: SmsState) -> None:
+        """The rest of the last answer in numbered parts (1/2, 2/2), once; after that MORE says there is no more."""
+        if not state.more:
+            await output.queue(self._text(NOTHING_MORE))
+            return
+        for part in numbered_parts(state.more):
+            await output.queue(part)
+        await asyncio.to_thread(self._store.clear_more, state.conversation_id)
 
     async def apologise(self, conversation_id: str) -> None:
         """Tells the person their text could not be answered, so silence is never the only reply."""
@@ -482,8 +529,11 @@ class SmsSender:
     async def __call__(self, message: Outgoing) -> bool:
         service = self._service_provider()
         state = await asyncio.to_thread(self._store.state, message.conversation_id)
-        if state is None:
-            raise SmsSendError("no phone number is on file for this conversation")
+        if state is None:  # never an SMS conversation (or erased): no retry can ever deliver it
+            await asyncio.to_thread(service.mark_failed, message.id, "not sent: no phone number is on file")
+            logger.error("outbox message %s for %s cannot be sent by SMS: no number on file; given up", message.id,
+                         message.conversation_id)  # fmt: skip
+            return True
         stop_notice = message.id == state.stop_notice_id
         if stop_notice and not state.opted_out:
             await asyncio.to_thread(service.mark_failed, message.id, "not sent: the person texted START before it went")

@@ -221,3 +221,7 @@ class SmsStore:
 
     def set_more(self, conversation_id: str, text: str) -> None:
         self._update(conversation_id, more_text=text)
+
+    def clear_more(self, conversation_id: str) -> None:
+        """The full answer has been sent: a further MORE is told there is nothing more."""
+        self._update(conversation_id, more_text=None)

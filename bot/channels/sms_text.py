@@ -138,9 +138,19 @@ def _break_at(text: str, limit: int) -> int:
     return limit
 
 
+_BULLET = re.compile(r"^[ \t]*[-*][ \t]+", re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+PART_NUMBER_ROOM = "99/99 "  # the widest part number a text is given room for
+
+
+def plain_lines(text: str) -> str:
+    """Web-style lists as plain SMS lines: "- item" becomes "item" on its own line."""
+    return _BULLET.sub("", normalise(text)).strip()
+
+
 def split(text: str, max_segments: int = MAX_SEGMENTS) -> list[str]:
     """Normalised text cut into SMS of at most `max_segments` segments each, at natural breaks."""
-    rest = normalise(text).strip()
+    rest = plain_lines(text)
     parts = []
     while rest:
         if _fits(rest, max_segments):
@@ -152,3 +162,51 @@ def split(text: str, max_segments: int = MAX_SEGMENTS) -> list[str]:
             parts.append(part)
         rest = rest[cut:].strip()
     return parts
+
+
+def _pack(pieces: list[str], separator: str, max_segments: int) -> list[str]:
+    """Pieces joined into as few texts as fit (with room for a number); a piece too long alone is cut at a word."""
+    parts: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{separator}{piece}" if current else piece
+        if _fits(PART_NUMBER_ROOM + candidate, max_segments):
+            current = candidate
+            continue
+        if current:
+            parts.append(current)
+        current = piece
+        while not _fits(PART_NUMBER_ROOM + current, max_segments):
+            room = _longest_fitting_prefix(PART_NUMBER_ROOM + current, max_segments) - len(PART_NUMBER_ROOM)
+            cut = max(1, _break_at(current, room))
+            parts.append(current[:cut].strip())
+            current = current[cut:].strip()
+    if current:
+        parts.append(current)
+    return parts
+
+
+def numbered_parts(text: str, max_segments: int = MAX_SEGMENTS) -> list[str]:
+    """A long answer as texts of at most `max_segments` segments, numbered "1/3 ", "2/3 "…
+
+    A text ends after a whole list item (or paragraph). An item too long for one text is cut after a
+    sentence, and only a sentence too long for a text is cut at a word. One part is not numbered.
+    """
+    text = plain_lines(text)
+    if _fits(text, max_segments):
+        return [text] if text else []
+    parts: list[str] = []
+    current = ""
+    for item in (line.strip() for line in text.split("\n") if line.strip()):
+        candidate = f"{current}\n{item}" if current else item
+        if _fits(PART_NUMBER_ROOM + candidate, max_segments):
+            current = candidate
+            continue
+        if current:
+            parts.append(current)
+        sentences = [s for s in _SENTENCE_END.split(item.strip()) if s]
+        *whole, current = _pack(sentences, " ", max_segments)
+        parts.extend(whole)
+    if current:
+        parts.append(current)
+    return [f"{index}/{len(parts)} {part}" for index, part in enumerate(parts, start=1)]

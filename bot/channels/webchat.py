@@ -27,7 +27,7 @@ from collections import Counter, deque
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Deque, Dict, List, Mapping, Optional, Union
+from typing import Any, AsyncIterator, Awaitable, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Union
 
 import jwt
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
@@ -39,8 +39,12 @@ from socketio import AsyncServer
 
 from bot.channels.delivery import OutboxPusher
 from bot.channels.gate import HandoffGate
+from bot.channels.rate_limit import TOO_MANY_RESPONSE, RateLimiter
+from bot.client_address import Network, from_trusted_proxy, parse_networks, socket_client
 from bot.config import PROJECT_ROOT, Settings
+from bot.handoff import sweeper
 from bot.handoff.service import HandoffService, Outgoing
+from bot.limits import CHANNEL_BODY_MAX_BYTES, TOO_LONG_RESPONSE, too_long, valid_text
 from bot.outage import answering_or_asking_again
 from bot.signing_keys import load_or_create_secret as _load_or_create
 from bot.wording import Wording
@@ -79,7 +83,7 @@ KNOWN_SETTINGS = frozenset(
         "ping_timeout",
     }
 )
-_MARKDOWN_LINK_CHARACTERS = re.compile(r"([\\\[\]])")
+_MARKDOWN_LINK_CHARACTERS = re.compile(r"([\\\[\]])")  # backslash, and brackets: [text](url), ![image](url)
 
 
 def load_or_create_secret(path: Path) -> bytes:
@@ -169,46 +173,69 @@ class ConversationLocks:
 
 
 def markdown_literal(text: str) -> str:
-    """No link in an outbox message: the widget renders markdown and lets any link scheme through (HTML it escapes)."""
+    """No link in an outbox message: the widget renders markdown and lets any link scheme through, javascript: too.
+
+    Nurse text and display names are plain text: every character that can start a link or an
+    autolink is escaped, so "[x](javascript:…)" and "<javascript://…>" are shown as written.
+    The widget's markdown (remark-parse 5, GFM) has no backslash escape for "<", so it is written
+    as the entity "&lt;" (and "&" as "&amp;"), which the widget shows as the character itself.
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
     return _MARKDOWN_LINK_CHARACTERS.sub(r"\\\1", text)
 
 
-def outbox_message(author: str, text: str, sender_name: Optional[str], wording: Wording) -> Dict[str, Any]:
-    """A nurse reply or system notice as the widget's bot message; a nurse's words are marked as the nurse's."""
+def outbox_message(
+    author: str, text: str, sender_name: Optional[str], wording: Wording, buttons: Sequence[Dict[str, Any]] = ()
+) -> Dict[str, Any]:
+    """A nurse reply or system notice as the widget's bot message; a nurse's words are marked as the nurse's.
+
+    A notice's buttons (e.g. "Leave the queue") become the widget's quick replies.
+    """
     if author == "nurse":
         marked = wording.text(
             "utter_message_from_nurse", nurse=markdown_literal(sender_name or "Nurse"), text=markdown_literal(text)
         )
         return {"text": marked, "metadata": {"customCss": {"style": "class", "css": NURSE_CSS_CLASS}}}
-    return {"text": markdown_literal(text)}
+    message: Dict[str, Any] = {"text": markdown_literal(text)}
+    if buttons:
+        message["quick_replies"] = [
+            {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons
+        ]
+    return message
 
 
 class SameOriginOr:
-    """engine.io origin check: the server's own origin (the demo page) and the configured websites."""
+    """engine.io origin check: the server's own origin (the demo page) and the configured websites.
 
-    def __init__(self, origins: List[str]):
+    The server's own origin comes from Host; X-Forwarded-Host and -Proto only from a trusted proxy.
+    """
+
+    def __init__(self, origins: List[str], proxies: Sequence[Network] = ()):
         self._origins = frozenset(origin.rstrip("/") for origin in origins)
+        self._proxies = tuple(proxies)
 
     def __call__(self, origin: Optional[str], environ: Mapping[str, Any]) -> bool:
         if origin is None:
             return True
         if origin in self._origins:
             return True
-        host = str(environ.get("HTTP_X_FORWARDED_HOST") or environ.get("HTTP_HOST") or "")
-        scheme = str(environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme") or "http")
+        proxied = from_trusted_proxy(environ, self._proxies)
+        host = str((proxied and environ.get("HTTP_X_FORWARDED_HOST")) or environ.get("HTTP_HOST") or "")
+        forwarded_scheme = environ.get("HTTP_X_FORWARDED_PROTO") if proxied else None
+        scheme = str(forwarded_scheme or environ.get("wsgi.url_scheme") or "http")
         return bool(host) and origin == f"{scheme.split(',')[0].strip()}://{host.split(',')[0].strip()}"
 
 
-def cors_setting(value: Any) -> Union[str, Callable[..., bool]]:
+def cors_setting(value: Any, proxies: Sequence[Network] = ()) -> Union[str, Callable[..., bool]]:
     """`cors_allowed_origins`: "*" (any website), or a list of website origins; the server's own is always allowed."""
     if value == "*":
         return "*"
     if value is None:
-        return SameOriginOr([])
+        return SameOriginOr([], proxies)
     if isinstance(value, str):
-        return SameOriginOr([value])
+        return SameOriginOr([value], proxies)
     if isinstance(value, list) and all(isinstance(origin, str) for origin in value):
-        return SameOriginOr(value)
+        return SameOriginOr(value, proxies)
     raise ValueError('cors_allowed_origins must be "*", an origin or a list of origins')
 
 
@@ -374,8 +401,12 @@ class SecureSocketIOInput(InputChannel):
         tokens: Optional[ConversationTokens] = None,
         wording: Optional[Wording] = None,
         push_interval: float = 0.25,
+        limits: Optional[RateLimiter] = None,
+        trusted_proxies: Optional[Sequence[Network]] = None,
     ):
         self.config = config or WebchatConfig()
+        self._limits = limits
+        self._proxies = trusted_proxies
         self._service_provider = service_provider or _default_service
         self._tokens = tokens
         self._wording = wording
@@ -404,6 +435,17 @@ class SecureSocketIOInput(InputChannel):
         if self._wording is None:
             self._wording = Wording.from_domain()
         return self._wording
+
+    def limits(self) -> RateLimiter:
+        if self._limits is None:
+            self._limits = RateLimiter.from_env()
+        return self._limits
+
+    def proxies(self) -> Sequence[Network]:
+        """HELPLINE_TRUSTED_PROXIES: whose X-Forwarded-* headers are believed (bot/client_address.py)."""
+        if self._proxies is None:
+            self._proxies = parse_networks(Settings.from_env().trusted_proxies)
+        return self._proxies
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """For messages Rasa sends unasked (e.g. the HTTP API's trigger_intent): to the conversation's room."""
@@ -437,7 +479,9 @@ class SecureSocketIOInput(InputChannel):
     async def _flush(self, notices: _Notices, conversation_id: str) -> None:
         messages, notices.messages = notices.messages, []
         for message in messages:
-            outgoing = outbox_message(message["author"], message["text"], message.get("sender_name"), self.wording)
+            outgoing = outbox_message(
+                message["author"], message["text"], message.get("sender_name"), self.wording, message.get("buttons", ())
+            )
             await self._emit(conversation_id, outgoing)
 
     async def push(self, message: Outgoing) -> bool:
@@ -451,7 +495,8 @@ class SecureSocketIOInput(InputChannel):
             if message.id not in {m.id for m in waiting}:
                 return True  # delivered meanwhile, by the gate
             await self._emit(
-                conversation_id, outbox_message(message.author, message.text, message.sender_name, self.wording)
+                conversation_id,
+                outbox_message(message.author, message.text, message.sender_name, self.wording, message.buttons),
             )
             await asyncio.to_thread(service.mark_delivered, [message.id])
             return True
@@ -487,6 +532,7 @@ class SecureSocketIOInput(InputChannel):
         await self.sio.enter_room(sid, conversation_id, namespace=namespace)
         await self.sio.emit("session_confirm", token, room=sid, namespace=namespace)
         if resumed:
+            await asyncio.to_thread(self._gate.journey().presence.back, conversation_id)  # handoff parts: bot/handoff
             await self.deliver_pending(conversation_id)
         return token
 
@@ -497,6 +543,7 @@ class SecureSocketIOInput(InputChannel):
             return
         silent = reason in (AsyncServer.reason.PING_TIMEOUT, AsyncServer.reason.TRANSPORT_ERROR)
         self.recently.gone(conversation_id, self.silent_death_window if silent else CLEAN_CLOSE_DOUBT)
+        await asyncio.to_thread(self._gate.journey().presence.away, conversation_id)  # the nurse sees them as away
 
     async def on_user_message(
         self, sid: str, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -508,6 +555,15 @@ class SecureSocketIOInput(InputChannel):
             return
         text = data.get("message") if isinstance(data, dict) else None
         if not isinstance(text, str):
+            return
+        if too_long(text):  # at the edge: before the gate, the NLU or any store (bot/limits.py)
+            await self._emit(conversation_id, {"text": self.wording.text(TOO_LONG_RESPONSE)})
+            return
+        text = valid_text(text)
+        environ = self.sio.get_environ(sid, namespace=self.config.namespace) if self.sio is not None else None
+        wait = self.limits().admit(socket_client(environ or {}, self.proxies()), conversation_id)
+        if wait is not None:  # bot/channels/rate_limit.py
+            await self._emit(conversation_id, {"text": self.wording.text(TOO_MANY_RESPONSE)})
             return
         output = self._output()
         notices = _Notices()
@@ -583,13 +639,15 @@ class SecureSocketIOInput(InputChannel):
         config = self.config
         sio = AsyncServer(
             async_mode="sanic",
-            cors_allowed_origins=cors_setting(config.cors_allowed_origins),
+            cors_allowed_origins=cors_setting(config.cors_allowed_origins, self.proxies()),
             client_manager=make_client_manager(config.client_manager),
             ping_interval=config.ping_interval,
             ping_timeout=config.ping_timeout,
+            max_http_buffer_size=CHANNEL_BODY_MAX_BYTES,  # engine.io's default is 1 MB
         )
         self.sio = sio
         blueprint = WebchatBlueprint(sio, config.socketio_path, "socketio_webhook", __name__)
+        sweeper.attach(blueprint, self._gate.journey)  # closing time, abandoned chats, stuck claims, queue moves
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -58,12 +58,16 @@ def _find(handoffs: Handoffs, username: str) -> NurseView:
 
 
 def serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> None:
+    from bot import log_privacy
     from bot.console.app import create_app
     from bot.console.auth import load_or_create_secret
+    from bot.data_dir import secure_data_dir
 
+    secure_data_dir(settings.data_dir)
+    log_privacy.install()
     handoffs = _prepare(settings)
     secret = load_or_create_secret(settings.console_secret_file)
-    app = create_app(handoffs, secret, settings.console_session_hours)
+    app = create_app(handoffs, secret, settings.console_session_hours, trusted_proxies=settings.trusted_proxies)
     port = args.port if args.port is not None else settings.console_port
     print(f"Nurse console: http://{args.host}:{port}/console", file=out, flush=True)
     app.run(host=args.host, port=port, workers=1, access_log=True, motd=False)

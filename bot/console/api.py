@@ -14,9 +14,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
+from bot.client_address import Network, client_address
 from bot.console.auth import (
     ApiError,
-    LoginThrottle,
     Tokens,
     clear_session_cookie,
     nurse_json,
@@ -24,7 +24,9 @@ from bot.console.auth import (
     token_from,
 )
 from bot.console.events import event_stream, parse_last_event_id
+from bot.console.throttle import SignInThrottle, Throttled
 from bot.handoff.factory import Handoffs
+from bot.handoff.left_messages import message_text
 from bot.handoff.nurses import MIN_PASSWORD, AccountError, NurseView
 from bot.handoff.service import Conflict, HandoffView, MessageView, NotFound, QueueItem
 
@@ -36,12 +38,14 @@ MAX_ID_DIGITS = 18  # below 2**63, so the database never sees an integer it cann
 MAX_REPLY = 4000
 MAX_OUTCOME = 500
 MAX_PASSWORD = 1024
+TRIMMED = " \t\n\r\f\v"  # the OpenAPI document's `Text`: the same characters, so both agree on "empty"
 ENDED = {
     "returned": "This conversation has already been handed back to the bot.",
     "closed": "This conversation has already been closed.",
     "cancelled": "The person has left this conversation.",
 }
 CLAIMED_BY_ANOTHER = "Another nurse has already claimed this conversation."
+SESSION_ENDED = "This session has ended. Please sign in again."
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,9 @@ class Console:
 
     handoffs: Handoffs
     tokens: Tokens
-    throttle: LoginThrottle
+    throttle: SignInThrottle
     spec: Dict[str, Any]
+    proxies: Tuple[Network, ...] = ()  # whose X-Forwarded-For is believed (bot/client_address.py)
 
 
 def console(request: Request) -> Console:
@@ -89,6 +94,8 @@ def handoff_json(view: HandoffView) -> Dict[str, Any]:
         "claimed_by_name": view.claimed_by_name,
         "ended_at": iso(view.ended_at),
         "outcome": view.outcome,
+        "away_since": iso(view.away_since),
+        "last_seen_at": iso(view.last_seen_at),
     }
 
 
@@ -99,6 +106,7 @@ def message_json(message: MessageView) -> Dict[str, Any]:
         "text": message.text,
         "created_at": iso(message.created_at),
         "nurse_name": message.nurse_name,
+        "context": message.context,
     }
 
 
@@ -112,6 +120,7 @@ def queue_json(item: QueueItem) -> Dict[str, Any]:
         "waiting_seconds": round(max(item.waiting_seconds, 0.0), 1),
         "last_message": item.last_message,
         "created_at": iso(item.handoff.created_at),
+        "away_since": iso(item.handoff.away_since),  # the person's web chat closed
     }
 
 
@@ -145,14 +154,14 @@ def text_field(
         raise ApiError(422, f"'{name}' is required.")
     if not isinstance(value, str):
         raise ApiError(422, f"'{name}' must be a string.")
-    if strip:
-        value = value.strip()
-    if not value:
-        raise ApiError(422, f"'{name}' must not be empty.")
-    if len(value) > max_length:
+    if len(value) > max_length:  # before trimming, as the OpenAPI document says
         raise ApiError(422, f"'{name}' must be at most {max_length} characters.")
     if "\x00" in value:
         raise ApiError(422, f"'{name}' must not contain NUL characters.")
+    if strip:
+        value = value.strip(TRIMMED)
+    if not value:
+        raise ApiError(422, f"'{name}' must not be empty.")
     return value
 
 
@@ -175,6 +184,8 @@ async def signed_in_nurse(request: Request) -> NurseView:
     nurse = await blocking(console(request).handoffs.accounts.get, claims.nurse_id)
     if nurse is None or not nurse.active:
         raise ApiError(401, "This account is not active. Please ask an administrator.")
+    if claims.version != nurse.token_version:
+        raise ApiError(401, SESSION_ENDED)
     if from_cookie and request.method not in SAFE_METHODS:
         if request.headers.get("sec-fetch-site", "same-origin") in ("cross-site", "same-site"):
             raise ApiError(403, "Requests from other sites are not accepted.")
@@ -207,21 +218,44 @@ async def login(request: Request) -> HTTPResponse:
     username = text_field(data, "username", 80)
     password = text_field(data, "password", MAX_PASSWORD, strip=False)
     app = console(request)
-    address = request.ip or "unknown"
-    app.throttle.check(address, username.lower())
-    nurse = await blocking(app.handoffs.accounts.authenticate, username, password)
+    address = client_address(request.ip, request.headers.get("x-forwarded-for"), app.proxies)
+    account = username.lower()
+    try:
+        app.throttle.check(address, account)
+    except Throttled as throttled:
+        raise _too_many(throttled) from None
+    async with app.throttle.checking():
+        nurse = await blocking(app.handoffs.accounts.authenticate, username, password)
     if nurse is None:
-        app.throttle.failed(address, username.lower())
+        app.throttle.failed(address, account)
         raise ApiError(401, "The username or password is not right.")
-    app.throttle.succeeded(address, username.lower())
+    app.throttle.succeeded(address, account)
     token, expires = app.tokens.issue(nurse)
+    from bot.console import journey_api
+
+    await blocking(journey_api.signed_in, app, nurse.id, expires)  # a claim outliving the session goes back
     response = json_response({"nurse": nurse_json(nurse), "token": token, "expires_at": iso(expires)})
     set_session_cookie(response, request, token, app.tokens.lifetime)
     return response
 
 
+def _too_many(throttled: Throttled) -> ApiError:
+    if throttled.overall:
+        message = "Too many people are signing in at once. Please try again in a moment."
+    else:
+        minutes = max(1, round(throttled.wait / 60))
+        wait = f"{minutes} minute{'s' if minutes != 1 else ''}" if throttled.wait >= 60 else "a moment"
+        message = f"Too many failed sign-ins. Please wait {wait} and try again."
+    return ApiError(429, message, {"Retry-After": str(throttled.wait)})
+
+
 @signed_in()
 async def logout(request: Request) -> HTTPResponse:
+    """Ends the session for good: every token of this account so far stops working, not only the cookie."""
+    await blocking(console(request).handoffs.accounts.end_sessions, request.ctx.nurse.id)
+    from bot.console import journey_api
+
+    await blocking(journey_api.signed_out, console(request), request.ctx.nurse.id)
     response = json_response({"signed_out": True})
     clear_session_cookie(response, request)
     return response
@@ -265,8 +299,6 @@ def _not_yours(view: HandoffView, nurse: NurseView, action: str) -> ApiError:
     if view.claimed_by != nurse.id:
         name = view.claimed_by_name or "another nurse"
         return ApiError(409, f"{name} is looking after this conversation, so you cannot {action}.")
-    if view.kind == "message" and action == "reply":
-        return ApiError(409, "A message left out of hours is answered by phone, not in the chat.")
     return ApiError(409, "This conversation changed while you were working on it. Please look again.")
 
 
@@ -337,8 +369,7 @@ def _left_messages(app: Console) -> List[Dict[str, Any]]:
     result = []
     for view in service.left_messages():
         _, messages = service.detail(view.id)
-        text = "\n\n".join(m.text for m in messages if m.author == "person")
-        result.append({**handoff_json(view), "text": text})
+        result.append({**handoff_json(view), "text": message_text(messages)})  # without the conversation before it
     return result
 
 
@@ -359,6 +390,7 @@ async def events(request: Request) -> None:
     app = console(request)
     nurse_id = request.ctx.nurse.id
     expires_at = request.ctx.expires_at
+    version = request.ctx.nurse.token_version
 
     async def signed_out() -> Optional[str]:
         if dt.datetime.now(dt.timezone.utc) >= expires_at:
@@ -366,6 +398,8 @@ async def events(request: Request) -> None:
         account = await blocking(app.handoffs.accounts.get, nurse_id)
         if account is None or not account.active:
             return "This account is not active. Please ask an administrator."
+        if account.token_version != version:
+            return SESSION_ENDED
         return None
 
     service = app.handoffs.service
@@ -470,5 +504,7 @@ ROUTES: List[Tuple[str, str, Handler]] = [
 
 
 def register(app: Sanic) -> None:
-    for method, uri, handler in ROUTES:
+    from bot.console import journey_api  # its handlers use this module's helpers
+
+    for method, uri, handler in ROUTES + journey_api.ROUTES:
         app.add_route(handler, uri, methods=[method], name=f"{handler.__name__}_{method.lower()}")

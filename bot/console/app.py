@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Sequence
 
 import yaml
 from sanic import Sanic
@@ -14,8 +14,10 @@ from sanic.response import BaseHTTPResponse, HTTPResponse, file, redirect
 from sanic.response import json as json_response
 from sqlalchemy.exc import OperationalError
 
+from bot.client_address import parse_networks
 from bot.console import api
-from bot.console.auth import COOKIE_NAME, ApiError, LoginThrottle, Tokens, clear_session_cookie
+from bot.console.auth import COOKIE_NAME, ApiError, Tokens, clear_session_cookie
+from bot.console.throttle import SignInThrottle
 from bot.handoff.factory import Handoffs
 from bot.handoff.nurses import AccountError
 from bot.handoff.service import HandoffError
@@ -74,6 +76,7 @@ def error_response(request: Request, exception: Exception) -> HTTPResponse:
         status, message = 422, str(exception)
     elif isinstance(exception, SanicException):
         status = exception.status_code
+        headers = dict(getattr(exception, "headers", None) or {})  # e.g. Allow on a 405
         message = STATUS_MESSAGES.get(status) or str(exception) or "The request could not be handled."
         if status == 405:
             message = f"{request.path} does not accept {request.method}."
@@ -98,7 +101,13 @@ def add_security_headers(request: Request, response: BaseHTTPResponse) -> None:
         response.headers.setdefault("Cache-Control", "no-cache")
 
 
-def create_app(handoffs: Handoffs, secret: bytes, session_hours: float, name: str = "helpline_console") -> Sanic:
+def create_app(
+    handoffs: Handoffs,
+    secret: bytes,
+    session_hours: float,
+    name: str = "helpline_console",
+    trusted_proxies: Sequence[str] = (),
+) -> Sanic:
     """A new app per call; `name` must be unique within a process (Sanic keeps a registry of app names)."""
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
@@ -107,8 +116,9 @@ def create_app(handoffs: Handoffs, secret: bytes, session_hours: float, name: st
     app.ctx.console = api.Console(
         handoffs=handoffs,
         tokens=Tokens(secret, session_hours),
-        throttle=LoginThrottle(),
+        throttle=SignInThrottle(),
         spec=load_openapi(),
+        proxies=parse_networks(trusted_proxies),
     )
 
     api.register(app)

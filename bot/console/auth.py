@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Deque, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import jwt
 from sanic.request import Request
@@ -40,6 +38,7 @@ class Claims:
     nurse_id: int
     role: str
     expires_at: dt.datetime
+    version: int = 0  # the account's token version when it was issued; a newer one ends this session
 
 
 def load_or_create_secret(path: Path) -> bytes:
@@ -61,7 +60,14 @@ class Tokens:
     def issue(self, nurse: NurseView) -> Tuple[str, dt.datetime]:
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         expires = now + self.lifetime
-        payload = {"sub": str(nurse.id), "role": nurse.role, "iss": ISSUER, "iat": now, "exp": expires}
+        payload = {
+            "sub": str(nurse.id),
+            "role": nurse.role,
+            "ver": nurse.token_version,
+            "iss": ISSUER,
+            "iat": now,
+            "exp": expires,
+        }
         return jwt.encode(payload, self._secret, algorithm=ALGORITHM), expires
 
     def decode(self, token: str) -> Claims:
@@ -77,11 +83,13 @@ class Tokens:
             raise ApiError(401, "Your session has expired. Please sign in again.") from error
         except jwt.InvalidTokenError as error:
             raise ApiError(401, "Your sign-in is not valid. Please sign in again.") from error
-        subject = payload.get("sub")
+        subject, version = payload.get("sub"), payload.get("ver")
         if not isinstance(subject, str) or not subject.isdigit():
             raise ApiError(401, "Your sign-in is not valid. Please sign in again.")
+        if type(version) is not int:
+            version = -1  # issued before token versions: no account has this one, so the session has ended
         expires = dt.datetime.fromtimestamp(payload["exp"], dt.timezone.utc)
-        return Claims(int(subject), str(payload.get("role", "")), expires)
+        return Claims(int(subject), str(payload.get("role", "")), expires, version)
 
 
 def token_from(request: Request) -> Tuple[Optional[str], bool]:
@@ -122,49 +130,6 @@ def clear_session_cookie(response: HTTPResponse, request: Request) -> None:
     cookie["max-age"] = 0
     if is_https(request):
         cookie["secure"] = True
-
-
-class LoginThrottle:
-    """Slows password guessing: too many failures from one address for one username in a window -> 429.
-
-    Kept in memory on purpose: it is a per-process brake, not shared state the console relies on.
-    """
-
-    def __init__(self, limit: int = 10, window_seconds: float = 900, clock=time.monotonic):
-        self.limit = limit
-        self.window = window_seconds
-        self._clock = clock
-        self._failures: Dict[Tuple[str, str], Deque[float]] = {}
-
-    def _recent(self, key: Tuple[str, str]) -> Deque[float]:
-        now = self._clock()
-        failures = self._failures.get(key, deque())
-        while failures and now - failures[0] > self.window:
-            failures.popleft()
-        if failures:
-            self._failures[key] = failures
-        else:
-            self._failures.pop(key, None)
-        return failures
-
-    def check(self, address: str, username: str) -> None:
-        failures = self._recent((address, username))
-        if len(failures) >= self.limit:
-            wait = max(1, int(self.window - (self._clock() - failures[0])) + 1)
-            minutes = max(1, round(wait / 60))
-            raise ApiError(
-                429,
-                f"Too many failed sign-ins. Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again.",
-                {"Retry-After": str(wait)},
-            )
-
-    def failed(self, address: str, username: str) -> None:
-        if len(self._failures) > 10_000:
-            self._failures.clear()  # bounded memory under a spray of usernames
-        self._failures.setdefault((address, username), deque()).append(self._clock())
-
-    def succeeded(self, address: str, username: str) -> None:
-        self._failures.pop((address, username), None)
 
 
 def nurse_json(nurse: NurseView) -> Dict[str, Any]:

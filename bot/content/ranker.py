@@ -9,7 +9,8 @@ the entries' own asked_as (BENCHMARKS.md, "Answer ranking").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from functools import lru_cache
+from typing import NamedTuple, Protocol, Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -65,3 +66,18 @@ class EntryRanker:
         similarity /= len(self._matrices)
         np.maximum.at(best, self._owners, similarity)
         return best
+
+
+class _Examples(NamedTuple):
+    question: str
+    asked_as: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def _cached(examples: tuple[_Examples, ...]) -> EntryRanker:
+    return EntryRanker(examples)
+
+
+def ranker_for(entries: Sequence[Rankable]) -> EntryRanker:
+    """The ranker for these entries' examples, fitted once per process for the same content."""
+    return _cached(tuple(_Examples(e.question, tuple(e.asked_as)) for e in entries))

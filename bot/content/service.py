@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.content.models import BodySite, ContentImport, Entry, Topic
-from bot.content.ranker import EntryRanker
+from bot.content.ranker import EntryRanker, ranker_for
 from bot.content.questions import Question
 from bot.content.ranking import PARAMS, Query, RankingParams, choose
 from bot.content.schema import TOPICS
@@ -131,7 +131,7 @@ class ContentService:
         )
         sites = {s.site: s.recurrence_type for s in session.execute(select(BodySite)).scalars()}
         titles = {t.name: t.title for t in session.execute(select(Topic)).scalars()}
-        return Snapshot(import_id, entries, sites, titles, EntryRanker(entries))
+        return Snapshot(import_id, entries, sites, titles, ranker_for(entries))
 
     def topic_titles(self) -> dict[str, str]:
         return dict(self.snapshot().topic_titles)

@@ -17,7 +17,8 @@ from sqlalchemy import (
 
 from bot.models import Base
 
-STATES = ("waiting", "claimed", "returned", "closed", "cancelled")
+# abandoned: the person went away (tab closed, or silent) while waiting; counted apart from claims.
+STATES = ("waiting", "claimed", "returned", "closed", "cancelled", "abandoned")
 OPEN_STATES = ("waiting", "claimed")
 KINDS = ("live", "message")  # a live chat, or a message left out of hours
 PRIORITIES = ("normal", "urgent")
@@ -41,6 +42,11 @@ class Nurse(Base):
     role = Column(String(10), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime(timezone=True), nullable=False)
+    # When the latest console session ends, and when the nurse signed out: their claims go back to the queue.
+    session_expires_at = Column(DateTime(timezone=True), nullable=True)
+    signed_out_at = Column(DateTime(timezone=True), nullable=True)
+    # Raised on sign-out and deactivation: tokens that carry an older version stop working.
+    token_version = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class Handoff(Base):
@@ -74,6 +80,11 @@ class Handoff(Base):
     claimed_by = Column(Integer, ForeignKey("nurses.id"), nullable=True)
     ended_at = Column(DateTime(timezone=True), nullable=True)
     outcome = Column(Text, nullable=True)
+    # Presence: when the person last wrote or came back, and since when they have been away (web: tab closed).
+    last_seen_at = Column(DateTime(timezone=True), nullable=True)
+    away_since = Column(DateTime(timezone=True), nullable=True)
+    # The queue position the person was last told, so that a move up is told once.
+    told_position = Column(Integer, nullable=True)
 
 
 class HandoffMessage(Base):
@@ -88,6 +99,9 @@ class HandoffMessage(Base):
     nurse_id = Column(Integer, ForeignKey("nurses.id"), nullable=True)
     text = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False)
+    # True for the conversation leading up to the handoff (copied from the bot chat); False for what
+    # was written to or for the nurse, e.g. a message left out of hours or lines typed while queued.
+    context = Column(Boolean, nullable=False, default=False)
 
 
 class OutboxMessage(Base):
@@ -118,6 +132,8 @@ class OutboxMessage(Base):
     # A sender's lease: while it runs, no other process (replica) sends this message.
     lease_token = Column(String(32), nullable=True)
     lease_until = Column(DateTime(timezone=True), nullable=True)
+    # JSON list of {"title", "payload"}: quick replies where the channel shows them (the widget).
+    buttons = Column(Text, nullable=True)
 
 
 class HandoffEvent(Base):

@@ -32,13 +32,16 @@ class NurseView:
     role: str
     active: bool
     created_at: dt.datetime
+    token_version: int = 0
 
 
 def _view(nurse: Nurse) -> NurseView:
     created = nurse.created_at
     if created.tzinfo is None:  # SQLite returns the stored UTC time without its zone
         created = created.replace(tzinfo=dt.timezone.utc)
-    return NurseView(nurse.id, nurse.username, nurse.display_name, nurse.role, nurse.active, created)
+    return NurseView(
+        nurse.id, nurse.username, nurse.display_name, nurse.role, nurse.active, created, nurse.token_version or 0
+    )
 
 
 class NurseAccounts:
@@ -85,8 +88,8 @@ class NurseAccounts:
             except (VerificationError, InvalidHashError):
                 return None
             if self._hasher.check_needs_rehash(nurse.password_hash):
-                with session.begin():
-                    nurse.password_hash = self._hasher.hash(password)
+                nurse.password_hash = self._hasher.hash(password)  # the SELECT above began the transaction
+                session.commit()
             return _view(nurse)
 
     def get(self, nurse_id: int) -> Optional[NurseView]:
@@ -99,9 +102,19 @@ class NurseAccounts:
             return [_view(n) for n in session.execute(select(Nurse).order_by(Nurse.username)).scalars()]
 
     def set_active(self, nurse_id: int, active: bool) -> NurseView:
+        """Deactivating an account also ends every session it had, so reactivating it revives none."""
         with self._sessions() as session, session.begin():
             nurse = session.get(Nurse, nurse_id)
             if nurse is None:
                 raise AccountError(f"no nurse with id {nurse_id}")
+            if nurse.active and not active:
+                nurse.token_version = (nurse.token_version or 0) + 1
             nurse.active = active
             return _view(nurse)
+
+    def end_sessions(self, nurse_id: int) -> None:
+        """Every token issued to this account so far stops working (sign-out)."""
+        with self._sessions() as session, session.begin():
+            nurse = session.get(Nurse, nurse_id)
+            if nurse is not None:
+                nurse.token_version = (nurse.token_version or 0) + 1

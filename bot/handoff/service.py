@@ -62,6 +62,8 @@ class HandoffView:
     claimed_by_name: Optional[str]
     ended_at: Optional[dt.datetime]
     outcome: Optional[str]
+    away_since: Optional[dt.datetime] = None  # the person's tab closed (web); shown to the nurse as away
+    last_seen_at: Optional[dt.datetime] = None  # when the person last wrote or came back
 
     @property
     def is_open(self) -> bool:
@@ -75,6 +77,7 @@ class MessageView:
     text: str
     created_at: dt.datetime
     nurse_name: Optional[str]
+    context: bool = False  # the conversation leading up to the handoff, not written for the nurse
 
 
 @dataclass(frozen=True)
@@ -105,11 +108,13 @@ class Outgoing:
     author: str  # bot | nurse | system
     sender_name: Optional[str]  # the nurse's display name, for nurse messages
     text: str
+    buttons: tuple = ()  # ({"title", "payload"}, ...): quick replies, where the channel shows them
 
 
 def _outgoing(message: OutboxMessage) -> Outgoing:
+    buttons = tuple(json.loads(message.buttons)) if message.buttons else ()
     return Outgoing(
-        message.id, message.conversation_id, message.channel, message.author, message.sender_name, message.text
+        message.id, message.conversation_id, message.channel, message.author, message.sender_name, message.text, buttons
     )
 
 
@@ -145,6 +150,8 @@ def _view(handoff: Handoff, nurse_name: Optional[str]) -> HandoffView:
         claimed_by_name=nurse_name,
         ended_at=_aware(handoff.ended_at),
         outcome=handoff.outcome,
+        away_since=_aware(handoff.away_since),
+        last_seen_at=_aware(handoff.last_seen_at),
     )
 
 
@@ -202,7 +209,13 @@ class HandoffService:
         ).scalar()
 
     def _enqueue(
-        self, session: Session, handoff: Handoff, author: str, text: str, sender_name: Optional[str] = None
+        self,
+        session: Session,
+        handoff: Handoff,
+        author: str,
+        text: str,
+        sender_name: Optional[str] = None,
+        buttons: Sequence[dict] = (),
     ) -> None:
         session.add(
             OutboxMessage(
@@ -214,6 +227,7 @@ class HandoffService:
                 text=text,
                 created_at=self._now(),
                 attempts=0,
+                buttons=json.dumps(list(buttons)) if buttons else None,
             )
         )
 
@@ -271,7 +285,9 @@ class HandoffService:
                     for author, text in transcript:
                         stored = self._private(text) if author == "person" else text
                         session.add(
-                            HandoffMessage(handoff_id=handoff.id, author=author, text=stored, created_at=self._now())
+                            HandoffMessage(
+                                handoff_id=handoff.id, author=author, text=stored, created_at=self._now(), context=True
+                            )
                         )
                     self._event(session, "created", "person", handoff.id, priority=priority, channel=channel)
                 created = True
@@ -284,6 +300,11 @@ class HandoffService:
                 if priority == "urgent" and existing.priority != "urgent" and not created:
                     existing.priority = "urgent"
                     self._event(session, "escalated", "person", existing.id)
+                if existing.kind == "message" and existing.state == "waiting":  # they are here now: chat live
+                    existing.kind = "live"
+                    existing.last_seen_at = self._now()
+                    self._event(session, "message_to_live", "person", existing.id)
+                session.flush()  # before _load_view refreshes the row
                 view = self._load_view(session, existing.id)
         position = self.position(view.id) if view.state == "waiting" else 0
         return Placed(view, created, position, self.estimated_wait(position))
@@ -325,7 +346,9 @@ class HandoffService:
             session.add(
                 HandoffMessage(handoff_id=handoff.id, author="person", text=self._private(text), created_at=self._now())
             )
+            handoff.last_seen_at, handoff.away_since = self._now(), None
             self._event(session, "person_message", "person", handoff.id)
+            session.flush()  # before _load_view refreshes the row
             return self._load_view(session, handoff.id)
 
     def flag_safety(self, handoff_id: int, note: str) -> HandoffView:
@@ -421,7 +444,10 @@ class HandoffService:
                 .where(HandoffMessage.handoff_id == handoff_id)
                 .order_by(HandoffMessage.id)
             ).all()
-            return view, [MessageView(m.id, m.author, m.text, _aware(m.created_at), name) for m, name in rows]  # type: ignore[arg-type]
+            return view, [
+                MessageView(m.id, m.author, m.text, _aware(m.created_at), name, bool(m.context))  # type: ignore[arg-type]
+                for m, name in rows
+            ]
 
     def claim(self, handoff_id: int, nurse_id: int) -> HandoffView:
         """Exactly one of several nurses claiming at once wins; the others get Conflict."""
@@ -442,7 +468,7 @@ class HandoffService:
         self._event(session, "claimed", "nurse", handoff.id, nurse_id)
         view = self._load_view(session, handoff.id)
         if view.kind == "live":
-            text = self._wording.text("utter_handoff_nurse_joined", nurse=view.claimed_by_name)
+            text = self._wording.text("utter_handoff_nurse_joined", channel=view.channel, nurse=view.claimed_by_name)
             self._enqueue(session, handoff, "system", text)
             session.add(HandoffMessage(handoff_id=handoff.id, author="system", text=text, created_at=self._now()))
         return view
@@ -505,7 +531,7 @@ class HandoffService:
             ):
                 raise Conflict(f"handoff {handoff_id} changed while it was being ended")
             if handoff.kind == "live":
-                text = self._wording.text(notice)
+                text = self._wording.text(notice, channel=handoff.channel)
                 self._enqueue(session, handoff, "system", text)
                 if in_transcript:
                     session.add(
@@ -669,14 +695,15 @@ class HandoffService:
         since = since.astimezone(dt.timezone.utc)
         with self._sessions() as session:
             rows = session.execute(
-                select(Handoff.created_at, Handoff.claimed_at).where(
+                select(Handoff.created_at, Handoff.claimed_at, Handoff.state).where(
                     and_(Handoff.kind == "live", Handoff.created_at >= since)
                 )
             ).all()
-        waits = sorted((_aware(c) - _aware(a)).total_seconds() for a, c in rows if c is not None)  # type: ignore[operator]
+        waits = sorted((_aware(c) - _aware(a)).total_seconds() for a, c, _ in rows if c is not None)  # type: ignore[operator]
         return {
             "handoffs": len(rows),
             "claimed": len(waits),
+            "abandoned": sum(1 for _, _, state in rows if state == "abandoned"),
             "median_wait_seconds": statistics.median(waits) if waits else None,
             "p90_wait_seconds": waits[min(len(waits) - 1, int(len(waits) * 0.9))] if waits else None,
             "longest_wait_seconds": waits[-1] if waits else None,

@@ -30,6 +30,7 @@ OUTCOME_FOR_RESPONSE = {
     "utter_out_of_scope": "out_of_scope",
     "utter_clarify": "clarify",
     "utter_offer_helpline": "clarify",
+    "utter_emergency": "safety",
     "utter_urgent_symptom": "safety",
     "utter_crisis": "safety",
 }

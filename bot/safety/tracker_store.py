@@ -8,7 +8,7 @@ from typing import Any, Iterator, Optional
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import rasa_tuning
+from bot import log_privacy, rasa_tuning
 from bot.outage import through_outage
 from bot.safety.redaction import shared_redactor
 from bot.tracker_window import WindowedSQLTrackerStore
@@ -43,6 +43,7 @@ class RedactingSQLTrackerStore(WindowedSQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         rasa_tuning.install()  # built once, in the Rasa process: see bot/rasa_tuning.py
+        log_privacy.install()  # after Rasa has configured its logging: see bot/log_privacy.py
         super().__init__(*args, **kwargs)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:

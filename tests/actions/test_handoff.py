@@ -8,7 +8,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionOutOfScope
-from actions.handoff import ActionDeclineOffer, ActionRequestNurse, ActionSubmitLeftMessage
+from actions.handoff import ActionDeclineOffer, ActionRequestNurse
+from actions.left_message import ActionSubmitLeftMessage
 from tests.actions.conftest import LONDON, MONDAY_10AM, SATURDAY_2PM, make_tracker
 
 HISTORY = [
@@ -67,7 +68,9 @@ def test_left_message_is_stored_for_the_nurses(services, clock):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("ask_coping", slots={"left_message": "please ring me about my scan"})
     events = ActionSubmitLeftMessage().run(dispatcher, tracker, {})
-    assert [m["response"] for m in dispatcher.messages] == ["utter_left_message_saved"]
+    said = [m["response"] for m in dispatcher.messages]
+    assert said == ["utter_left_message_saved", "utter_left_message_reply_weekday"]
+    assert dispatcher.messages[0]["message"] == "please ring me about my scan"
     assert SlotSet("left_message", None) in events
     [left] = services.handoff.left_messages()
     _, transcript = services.handoff.detail(left.id)

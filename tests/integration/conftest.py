@@ -62,6 +62,7 @@ class Stack:
 
     data_dir: Path
     token: str = field(default_factory=lambda: secrets.token_hex(16))
+    actions_token: str = field(default_factory=lambda: secrets.token_hex(32))
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     processes: dict = field(default_factory=dict)
@@ -93,6 +94,9 @@ class Stack:
             ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
             TRACKER_DB_DIALECT="sqlite",
             TRACKER_DB=str(self.data_dir / "tracker.db"),
+            RASA_AUTH_TOKEN=self.token,
+            HELPLINE_ACTIONS_TOKEN=self.actions_token,
+            HELPLINE_RATE_LIMITS="off",  # the suite sends many conversations from 127.0.0.1; tests/bot checks them
         )
 
     def set_clock(self, moment: dt.datetime) -> None:
@@ -111,12 +115,12 @@ class Stack:
         env = self.env
         logs = {name: self.data_dir / f"{name}.log" for name in ("actions", "rasa")}
         self.processes["actions"] = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+            [str(BIN / "python"), "-m", "bot.action_server", "--port", str(self.actions_port)],
             cwd=PROJECT_ROOT, env=env, stdout=logs["actions"].open("a"), stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.processes["rasa"] = subprocess.Popen(
             [
-                str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
+                str(BIN / "python"), "-m", "bot.rasa_server",  # the API token comes from the environment
                 "--port", str(self.rasa_port), "--model", str(self.model),
                 "--endpoints", "endpoints.yml", "--credentials", str(self.credentials), *self.rasa_args,
             ],

@@ -133,3 +133,50 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
         assert page_errors == []
     finally:
         context.close()
+
+
+def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+    """The reply box is there for a left message; the reply goes out through the person's channel (here SMS)."""
+    from playwright.sync_api import expect
+
+    from bot.handoff.left_messages import LeftMessages
+
+    service, url = browser_console.service, browser_console.server.url
+    browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
+    conversation = f"sms-{uuid.uuid4().hex}"
+    left = LeftMessages(service).leave(
+        conversation,
+        "twilio",
+        context=[("person", "can i speak to a nurse"), ("bot", "Our nurses aren't available right now.")],
+        written=[("person", "My scar has gone red and a bit lumpy. Should I be worried?")],
+    ).handoff.id
+
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    try:
+        page.goto(f"{url}/console")
+        sign_in = page.locator("#sign-in-form")
+        sign_in.get_by_label("Username").fill("jo")
+        sign_in.get_by_label("Password").fill(PASSWORD)
+        sign_in.get_by_role("button", name="Sign in").click()
+        entry = page.locator(f'#left-messages button[data-id="{left}"]')
+        expect(entry).to_contain_text("My scar has gone red")
+        expect(entry).not_to_contain_text("can i speak to a nurse")  # the message, not the chat before it
+        expect(entry).to_contain_text("SMS")
+        entry.click()
+        expect(page.locator("#fact-state")).to_have_text("Message waiting: claim it to reply")
+        expect(page.locator("#transcript .msg-context").first).to_contain_text("can i speak to a nurse")
+        page.get_by_role("button", name="Claim this conversation").click()
+
+        reply_box = page.get_by_label("Reply to their message (sent as a text)")
+        expect(reply_box).to_be_focused()
+        reply_box.fill("Hello, it's Jo. I'll ring you at 10am.")
+        reply_box.press("Enter")
+        expect(page.locator("#transcript .msg-nurse").last).to_contain_text("I'll ring you at 10am")
+        pending = [(m.channel, m.author, m.text) for m in service.pending_for(conversation)]
+        assert ("twilio", "nurse", "Hello, it's Jo. I'll ring you at 10am.") in pending  # out by text
+        assert page_errors == []
+    finally:
+        context.close()

@@ -79,7 +79,11 @@ def test_out_of_hours_offers_a_message(service, clock, nurse_side):
     assert "saved" in saved
     left = [m for m in handoffs.left_messages() if m.conversation_id == person]
     assert len(left) == 1
-    assert handoffs.detail(left[0].id)[1][0].text == "Could a nurse explain what happens at a follow-up appointment"
+    transcript = handoffs.detail(left[0].id)[1]
+    assert [m.text for m in transcript if m.author == "person" and not m.context] == [
+        "Could a nurse explain what happens at a follow-up appointment"
+    ]
+    assert "can i speak to a nurse" in [m.text for m in transcript if m.context]  # what led up to it
     assert "last reviewed" in texts(service.say(person, "what is recurrence"))[-1]  # the bot is still there
 
 

@@ -11,7 +11,7 @@ import requests
 import yaml
 from twilio.request_validator import RequestValidator
 
-from bot.channels.sms_text import is_gsm7, normalise, segment_count
+from bot.channels.sms_text import is_gsm7, normalise, numbered_parts, segment_count
 from bot.clock import system_clock
 from bot.config import PROJECT_ROOT
 from bot.db import make_engine, make_session_factory
@@ -72,8 +72,9 @@ def test_answer_fits_three_segments_and_more_sends_the_full_answer(sms_stack, tw
     assert_fits_sms(bodies)
     count = len(bodies)
     sms_stack.text(phone, "MORE")
-    more = twilio_api.wait_for(phone, count + 1)[count:]
-    assert " ".join(more) == normalise(entry["web_answer"])
+    expected = numbered_parts(entry["web_answer"])  # at list items or sentences, numbered 1/2, 2/2
+    more = twilio_api.wait_for(phone, count + len(expected))[count:]
+    assert more == expected
     assert_fits_sms(more)
 
 
@@ -82,11 +83,15 @@ def test_a_long_full_answer_comes_in_parts_of_three_segments(sms_stack, twilio_a
     sms_stack.text(phone, "what are the signs of a local recurrence")
     bodies = twilio_api.wait_until(phone, lambda b: any("Reply MORE for more." in x for x in b))
     sms_stack.text(phone, "more")
-    more = twilio_api.wait_until(phone, lambda b: len(b) > len(bodies) and "swelling in your arm" in b[-1])[
-        len(bodies) :
-    ]
+    count = len(bodies)
+
+    def all_parts(sent: list[str]) -> bool:  # "2/2 …": the last numbered part has arrived
+        return len(sent) > count and sent[-1].startswith(f"{len(sent) - count}/{len(sent) - count} ")
+
+    more = twilio_api.wait_until(phone, all_parts)[count:]
     assert_fits_sms(more)
-    assert "inverted nipple" in " ".join(more)
+    joined = "\n".join(more)
+    assert "inverted nipple" in joined and "\nswelling in your arm or hand" in joined  # each list item a plain line
 
 
 CLARIFY_PROMPTS = ("what about that", "information", "question", "tell me more")  # the NLU is unsure of these
@@ -233,7 +238,7 @@ def test_nurse_handoff_both_ways(sms_stack, twilio_api, nurse_side):  # noqa: F8
     handoffs.reply(handoff.id, nurse.id, "Hello, I\u2019m Amy \u2014 how can I help?")
     count = len(bodies)
     assert twilio_api.wait_for(phone, count + 2)[count:] == [
-        "Nurse Amy, one of our specialist nurses, has joined the chat.",
+        "Nurse Amy, one of our specialist nurses, has joined. Your texts now go to them.",
         "Nurse Amy (nurse): Hello, I'm Amy - how can I help?",
     ]
     count += 2

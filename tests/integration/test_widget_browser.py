@@ -116,6 +116,7 @@ def test_a_nurse_reply_appears_live_and_marked_as_the_nurses(
         hostile = (
             "See [this page](javascript:document.body.dataset.owned=1), "
             '<img src=x onerror="document.body.dataset.owned=1"> and <javascript:document.body.dataset.owned=1>'
+            " or <javascript://%0Adocument.body.dataset.owned=1> & <vbscript://x> &lt;data://x>"  # issue 13, L1
         )
         nurses.reply(handoff.id, nurse_side.nurse_id, hostile)
         expect(from_nurse).to_have_count(2, timeout=LIVE)

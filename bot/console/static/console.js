@@ -6,13 +6,14 @@
   const CLAIM_LOST = "Another nurse has already claimed this conversation.";
   const LONG_WAIT_SECONDS = 10 * 60;
   const TICK_MS = 5000;
-  const CHANNELS = { rest: "Web chat", sms: "SMS", whatsapp: "WhatsApp", socketio: "Web chat" };
+  const CHANNELS = { rest: "Web chat", sms: "SMS", twilio: "SMS", whatsapp: "WhatsApp", socketio: "Web chat" };
   const AUTHORS = { person: "Person", bot: "Bot", nurse: "Nurse", system: "System" };
   const STATES = {
     waiting: "Waiting for a nurse",
     returned: "Handed back to the bot",
     closed: "Closed",
     cancelled: "The person left",
+    abandoned: "The person went away while waiting",
   };
 
   const $ = (id) => document.getElementById(id);
@@ -467,7 +468,8 @@
       },
       el("span", { className: "line" }, urgent ? el("span", { className: "badge urgent" }, "Urgent") : null,
         el("span", { className: "reason" }, item.reason)),
-      el("span", { className: "line meta" }, `${item.position}. ${channelName(item.channel)} · `, waited),
+      el("span", { className: "line meta" }, `${item.position}. ${channelName(item.channel)} · `, waited,
+        item.away_since ? " · away" : ""),
       el("span", { className: "last" }, item.last_message ? `“${shorten(item.last_message, 160)}”` : "No message yet"),
     );
     button.addEventListener("click", () => openConversation(item.id));
@@ -594,18 +596,25 @@
     const author = AUTHORS[message.author] ? message.author : "system";
     let who = AUTHORS[author];
     if (author === "nurse" && message.nurse_name) who = `Nurse ${message.nurse_name}`;
+    if (message.context) who = `${who} (before the handoff)`;
     return el(
       "li",
-      { className: `msg msg-${author}`, "data-id": message.id },
+      { className: `msg msg-${author}${message.context ? " msg-context" : ""}`, "data-id": message.id },
       el("span", { className: "who" }, who, el("time", { datetime: message.created_at }, clock(message.created_at))),
       el("div", { className: "text" }, message.text),
     );
   }
 
   function stateText(handoff, mine) {
+    const said = baseStateText(handoff, mine);
+    const open = handoff.state === "waiting" || handoff.state === "claimed";
+    return handoff.away_since && open && handoff.kind === "live" ? `${said} (the person is away)` : said;
+  }
+
+  function baseStateText(handoff, mine) {
     if (handoff.state === "claimed") return mine ? "You are looking after this" : `Claimed by ${handoff.claimed_by_name || "another nurse"}`;
     if (handoff.state === "closed" && handoff.outcome) return `Closed: ${handoff.outcome}`;
-    if (handoff.state === "waiting" && handoff.kind === "message") return "Message waiting: call the person back";
+    if (handoff.state === "waiting" && handoff.kind === "message") return "Message waiting: claim it to reply";
     return STATES[handoff.state] || handoff.state;
   }
 
@@ -641,9 +650,13 @@
     else if (state.mine.has(handoff.id)) removeMine(handoff.id);
 
     $("claim-actions").hidden = handoff.state !== "waiting";
-    $("reply-form").hidden = !(mine && handoff.kind === "live");
+    $("reply-form").hidden = !mine;
+    $("reply-label").textContent = handoff.kind === "message"
+      ? (channelName(handoff.channel) === "SMS" ? "Reply to their message (sent as a text)" : "Reply to their message (shown in their chat)")
+      : "Reply to the person";
     $("end-actions").hidden = !mine;
     $("hand-back").hidden = handoff.kind !== "live";
+    $("release-actions").hidden = !(handoff.state === "claimed" && (mine || state.me.role === "admin"));
   }
 
   async function act(button, work) {
@@ -668,8 +681,7 @@
         addMine(data.handoff);
         await loadDetail(id);
         announce("You have claimed this conversation. The person has been told a nurse has joined.");
-        if (data.handoff.kind === "live") $("reply-text").focus();
-        else $("close-outcome").focus();
+        $("reply-text").focus();
       } catch (error) {
         showConversationError(error.status === 409 && /already claimed/i.test(error.message) ? CLAIM_LOST : error.message);
         refreshSoon("queue");
@@ -720,6 +732,22 @@
     announce(message);
     refreshSoon("left");
     $("queue-title").focus();
+  }
+
+  function release() {
+    const id = state.openId;
+    if (!window.confirm("Put this conversation back in the queue for another nurse?")) return;
+    act($("release"), async () => {
+      showConversationError("");
+      try {
+        await api("POST", `/api/handoffs/${id}/release`);
+        await loadDetail(id);
+        afterEnding(id, "Back in the queue.");
+      } catch (error) {
+        showConversationError(error.message);
+        await loadDetail(id).catch(reportBackground);
+      }
+    });
   }
 
   function handBack() {
@@ -857,6 +885,7 @@
     $("reply-form").addEventListener("submit", sendReply);
     $("reply-text").addEventListener("keydown", replyKeys);
     $("hand-back").addEventListener("click", handBack);
+    $("release").addEventListener("click", release);
     $("close-form").addEventListener("submit", closeConversation);
     $("new-nurse-form").addEventListener("submit", addNurse);
     document.addEventListener("pointerdown", unlockAudio);

@@ -35,7 +35,8 @@ def test_without_a_handoff_messages_go_to_rasa(gate):
 def test_during_a_handoff_messages_go_to_the_nurse_and_replies_come_back(gate, service, nurses):
     handoff = service.request("c1", "rest", "asked").handoff
     seen, out = run(gate, "are you there?")
-    assert seen == [] and out == []
+    assert seen == [] and [m["author"] for m in out] == ["system"]  # queued: acknowledged, with the place
+    assert "number 1 in the queue" in out[0]["text"]
     service.claim(handoff.id, nurses[0].id)
     service.reply(handoff.id, nurses[0].id, "Yes, I'm Nurse 1")
     seen, out = run(gate, "great")
@@ -90,4 +91,48 @@ def test_crisis_words_during_a_handoff_get_samaritans(gate, service):
 def test_ordinary_message_during_a_handoff_raises_no_flag(gate, service):
     handoff = service.request("c1", "rest", "asked").handoff
     _, out = run(gate, "no numbness in my legs, just worried")
-    assert out == [] and service.detail(handoff.id)[0].priority == "normal"
+    assert not any("999" in m["text"] or "111" in m["text"] for m in out)
+    assert service.detail(handoff.id)[0].priority == "normal"
+
+
+# ----- while queued: acknowledged, not every line; presence -----
+
+
+def test_while_queued_the_first_line_and_the_first_after_a_pause_are_acknowledged(gate, service, clock):
+    service.request("c1", "rest", "asked")
+    _, first = run(gate, "how long will it be?")
+    assert "the nurse will see that" in first[0]["text"]
+    assert first[0]["buttons"] == [{"title": "Leave the queue", "payload": "leave the queue"}]
+    clock.advance(seconds=20)
+    assert run(gate, "hello? is anyone there")[1] == []  # not every line
+    clock.advance(minutes=5)
+    assert "the nurse will see that" in run(gate, "still here")[1][0]["text"]
+    transcript = [m.text for m in service.detail(service.open_handoff("c1").id)[1]]
+    assert any("the nurse will see that" in line for line in transcript)  # the nurse sees what they were told
+
+
+def test_the_leave_the_queue_button_leaves_the_queue(gate, service):
+    service.request("c1", "rest", "asked")
+    _, out = run(gate, "leave the queue")
+    assert "back with the assistant" in out[0]["text"] and service.open_handoff("c1") is None
+
+
+def test_carrier_keywords_are_not_acknowledged(gate, service):
+    service.request("c1", "twilio", "asked")
+    output = CollectingOutputChannel()
+
+    async def no_bot(message):
+        raise AssertionError("never to the bot")
+
+    asyncio.run(gate.handle(UserMessage("HELP", output, "c1"), no_bot, acknowledge=False))
+    assert output.messages == []
+
+
+def test_someone_whose_chat_was_abandoned_gets_their_place_back_when_they_write(gate, service, clock):
+    handoff = service.request("c1", "rest", "asked").handoff
+    clock.advance(minutes=31)
+    gate.journey().presence.abandon_idle()
+    assert service.detail(handoff.id)[0].state == "abandoned"
+    seen, out = run(gate, "sorry, I'm back")
+    assert seen == [] and "Welcome back. You're in the queue again, number 1" in out[0]["text"]
+    assert service.open_handoff("c1").id == handoff.id

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from bot.channels import rest_body
 from bot.channels.gate import HandoffGate
 from bot.channels.rest import HelplineRestInput
 from bot.locks import HelplineInMemoryLockStore, HelplineRedisLockStore
@@ -28,7 +29,10 @@ def post(channel: HelplineRestInput, on_new_message, text: str = "hello", sender
     """Calls the channel's webhook handler as Sanic would, with a minimal request."""
     blueprint = channel.blueprint(on_new_message)
     [receive] = [route.handler for route in blueprint._future_routes if route.uri == "/webhook"]
-    request = SimpleNamespace(json={"sender": sender, "message": text}, args={}, headers={})
+    body = {"sender": sender, "message": text}
+    # The blueprint's middleware (refuse_bad_body) has checked the body before the handler runs.
+    checked = SimpleNamespace(rest_body=rest_body.parse(json.dumps(body).encode()))
+    request = SimpleNamespace(json=body, args={}, headers={}, ctx=checked)
     return json.loads(asyncio.run(receive(request)).body)
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 from cryptography.fernet import InvalidToken
+from sqlalchemy import text
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
@@ -25,7 +26,6 @@ from bot.channels.sms import (
     SmsGate,
     SmsProcessor,
     SmsSender,
-    SmsSendError,
     TwilioSmsInput,
     keyword,
     option_payload,
@@ -51,6 +51,8 @@ WORDING = Wording(
         "utter_crisis": "Call 999 or Samaritans on 116 123.",
         "utter_urgent_symptom": "Call 999 or NHS 111 now.",
         "utter_safety_flag_for_nurse": "Safety check: {reason}.",
+        "utter_message_too_long": "Too long; send it in parts.",
+        "utter_sms_nothing_more": "There's nothing more to send on that.",
     }
 )
 GREET_BUTTONS = [
@@ -267,12 +269,23 @@ def test_more_sends_the_stored_full_answer_in_parts(sms):
     parts = sms.push()
     assert len(parts) >= 3
     assert all(segment_count(p) <= 3 for p in parts)
-    assert " ".join(parts) == normalise(FULL_ANSWER)
+    assert [p.split(" ", 1)[0] for p in parts] == [f"{i}/{len(parts)}" for i in range(1, len(parts) + 1)]
+    assert " ".join(p.split(" ", 1)[1] for p in parts) == normalise(FULL_ANSWER)
+    assert all(p.endswith(".") for p in parts)  # each part ends at a sentence
+    sms.text("MORE")  # the whole answer has gone: MORE says so, and never resends it
+    assert sms.push() == ["There's nothing more to send on that."]
+    assert sms.rasa.seen == ["what are the signs"]
 
 
-def test_more_with_nothing_stored_goes_to_rasa(sms):
+def test_more_with_nothing_stored_says_so(sms):
     sms.text("more")
-    assert sms.rasa.seen == ["more"]
+    assert sms.rasa.seen == []
+    assert sms.queued() == ["There's nothing more to send on that."]
+
+
+def test_nurse_keyword_asks_for_a_nurse(sms):
+    sms.text("Nurse")
+    assert sms.rasa.seen == ["/request_nurse"]
 
 
 def test_other_custom_json_is_not_texted(sms):
@@ -297,6 +310,17 @@ def test_long_and_non_latin_texts_reach_rasa_unchanged(sms, body):
     sms.text(body)
     assert sms.rasa.seen == [body]
     assert sms.push() == ["A bot answer."]
+
+
+def test_a_text_over_the_length_bound_is_answered_and_goes_no_further(sms, nurses):
+    from bot.limits import MAX_MESSAGE_CHARS
+
+    sms.service.request(sms.cid, "twilio", "asked")  # a nurse chat would be reached through the gate
+    sms.text("stop " + "x" * MAX_MESSAGE_CHARS)
+    assert sms.rasa.seen == [] and not sms.state().opted_out
+    _, transcript = sms.service.detail(sms.service.open_handoff(sms.cid).id)
+    assert [m.text for m in transcript if m.author == "person"] == []
+    assert sms.queued()[-1] == "Too long; send it in parts."
 
 
 # ----- carrier keywords -----
@@ -378,7 +402,7 @@ def test_nurse_replies_are_held_after_stop_and_sent_after_start(sms, nurses):
     assert sms.push() == []  # still with the nurse: nothing from the bot
     sms.clock.advance(minutes=5)
     assert sms.push() == [
-        "Nurse 1, one of our specialist nurses, has joined the chat.",
+        "Nurse 1, one of our specialist nurses, has joined. Your texts now go to them.",  # SMS wording
         "Nurse 1 (nurse): Are you still there?",
     ]
 
@@ -403,10 +427,12 @@ def test_during_a_handoff_texts_go_to_the_nurse_and_replies_come_back_by_sms(sms
     sms.push()
     sms.text("are you there?")
     assert sms.rasa.seen == ["I want to talk to a nurse"]
+    [ack] = sms.push()  # the first text while queued is answered: never silence
+    assert "number 1 in the queue" in ack and "Reply CANCEL to leave the queue" in ack
     sms.service.claim(handoff.id, nurses[0].id)
     sms.service.reply(handoff.id, nurses[0].id, "Yes \u2014 I\u2019m here.")
     assert sms.push() == [
-        "Nurse 1, one of our specialist nurses, has joined the chat.",
+        "Nurse 1, one of our specialist nurses, has joined. Your texts now go to them.",
         "Nurse 1 (nurse): Yes - I'm here.",
     ]
     _, transcript = sms.service.detail(handoff.id)
@@ -465,11 +491,15 @@ def test_send_errors_never_carry_the_number(sms, session_factory):
     assert row.last_error and "21211" in row.last_error and DIGITS not in row.last_error
 
 
-def test_unknown_conversation_is_a_failure_not_a_drop(sms):
+def test_a_message_no_sms_can_deliver_fails_once_loudly_and_is_not_retried(sms, session_factory, caplog):
+    """Issue 13, L8: a REST conversation labelled "twilio" made outbox rows that were retried for ever."""
     sms.service.send_later("sms-unknown", "twilio", "bot", "hello")
-    message = sms.service.pending_on("twilio")[0]
-    with pytest.raises(SmsSendError, match="no phone number"):
-        asyncio.run(sms.sender(message))
+    assert sms.push() == []
+    assert sms.service.pending_on("twilio") == []  # settled, not waiting for another try
+    with session_factory() as session:
+        (error,) = session.execute(text("SELECT last_error FROM outbox")).one()
+    assert "no phone number" in error
+    assert [r.levelname for r in caplog.records if "cannot be sent by SMS" in r.getMessage()] == ["ERROR"]
 
 
 def test_held_messages_do_not_block_the_pusher(sms):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.channels.sms_text import is_gsm7, normalise, segment_count, septets, split
+from bot.channels.sms_text import is_gsm7, normalise, numbered_parts, plain_lines, segment_count, septets, split
 from bot.config import PROJECT_ROOT
 from bot.gsm7 import non_gsm7_characters
 
@@ -143,3 +143,54 @@ def test_every_full_answer_splits_into_parts_of_three_segments_at_most():
     for entry in _content_entries():
         parts = split(entry["web_answer"])
         assert parts and all(segment_count(p) <= 3 for p in parts), entry["id"]
+
+
+# ----- MORE: numbered parts that end at a list item or a sentence -----
+
+LIST_ANSWER = "Treatment depends on what you had before.\n" + "\n".join(
+    f"- Option {i}: this item has two sentences of detail about option {i}. It goes on a little more." for i in range(9)
+)
+
+
+def _unnumbered(part: str) -> str:
+    number, _, text = part.partition(" ")
+    assert number.count("/") == 1, part
+    return text
+
+
+def test_web_bullets_become_plain_lines():
+    assert plain_lines("Signs:\n- a lump\n  - a rash\n* swelling") == "Signs:\na lump\na rash\nswelling"
+    assert all(not line.startswith("- ") for p in split(LIST_ANSWER) for line in p.split("\n"))
+
+
+def test_more_parts_are_numbered_and_end_at_a_list_item():
+    parts = numbered_parts(LIST_ANSWER)
+    assert len(parts) > 1
+    assert [p.split(" ", 1)[0] for p in parts] == [f"{i}/{len(parts)}" for i in range(1, len(parts) + 1)]
+    assert all(segment_count(p) <= 3 and is_gsm7(p) for p in parts)
+    items = plain_lines(LIST_ANSWER).split("\n")
+    lines = [line for p in parts for line in _unnumbered(p).split("\n")]
+    assert lines == items  # every item whole, in one part, in order
+
+
+def test_an_item_too_long_for_one_text_is_cut_after_a_sentence():
+    long_item = "- " + " ".join(f"Sentence {i} of one very long item." for i in range(40))
+    parts = numbered_parts("Intro.\n" + long_item)
+    assert len(parts) > 1
+    assert all(_unnumbered(p).endswith(".") for p in parts)  # never inside a sentence
+    assert " ".join(_unnumbered(p).replace("\n", " ") for p in parts) == plain_lines("Intro. " + long_item[2:])
+
+
+def test_a_short_answer_is_one_unnumbered_text():
+    assert numbered_parts("Just one sentence.") == ["Just one sentence."]
+    assert numbered_parts("") == []
+
+
+def test_every_full_answer_gives_numbered_parts_of_three_segments_at_most():
+    for entry in _content_entries():
+        parts = numbered_parts(entry["web_answer"])
+        assert parts and all(segment_count(p) <= 3 for p in parts), entry["id"]
+        if len(parts) > 1:  # each part ends with a whole list item or paragraph, or after a sentence
+            items = set(plain_lines(entry["web_answer"]).split("\n"))
+            ends = [_unnumbered(p).split("\n")[-1] for p in parts]
+            assert all(end in items or end.endswith((".", "!", "?")) for end in ends), entry["id"]

@@ -34,6 +34,7 @@ from bot.channels.webchat import (
     load_or_create_secret,
     markdown_literal,
 )
+from bot.wording import Wording
 
 KEY = b"k" * SECRET_BYTES
 OTHER_KEY = b"o" * SECRET_BYTES
@@ -172,7 +173,27 @@ def test_origins_same_origin_and_configured_only():
 
 def test_nurse_text_cannot_become_a_link():
     text = markdown_literal("[click](javascript:alert(1)) <b>hi</b> \\")
-    assert text == "\\[click\\](javascript:alert(1)) <b>hi</b> \\\\"  # HTML the widget shows as text
+    assert text == "\\[click\\](javascript:alert(1)) &lt;b>hi&lt;/b> \\\\"  # shown as written
+
+
+@pytest.mark.parametrize(
+    "autolink", ["<javascript://%0Aalert(1)>", "<vbscript://x>", "<data://text/html,x>", "<https://evil.example/>"]
+)
+def test_nurse_text_cannot_become_an_autolink(autolink):
+    """The widget's markdown turns <scheme:…> into a live link (issue 13, L1)."""
+    text = markdown_literal(f"see {autolink} & now")
+    assert "<" not in text and text == f"see {autolink.replace('<', '&lt;')} &amp; now"
+
+
+def test_the_origin_check_trusts_forwarded_headers_only_from_a_trusted_proxy():
+    from bot.client_address import parse_networks
+
+    forged = {"HTTP_HOST": "chat.example.org", "HTTP_X_FORWARDED_HOST": "evil.example", "REMOTE_ADDR": "203.0.113.5"}
+    assert not SameOriginOr([])("http://evil.example", forged)  # issue 13, L9
+    proxied = {**forged, "REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_HOST": "chat.example.org"}
+    proxied["HTTP_HOST"] = "127.0.0.1:5105"
+    assert SameOriginOr([], parse_networks(["127.0.0.1"]))("http://chat.example.org", proxied)
+    assert not SameOriginOr([])("http://chat.example.org", proxied)  # no proxy configured: Host only
 
 
 class FakeClock:
@@ -397,6 +418,50 @@ def test_a_message_before_session_request_goes_nowhere(channel):
     run(scenario)
 
 
+def test_a_message_over_the_length_bound_is_answered_and_goes_no_further(channel):
+    from bot.limits import MAX_MESSAGE_CHARS, TOO_LONG_RESPONSE
+
+    rasa = FakeRasa()
+
+    async def scenario() -> None:
+        async with serve(channel, rasa) as url:
+            person = Person(url)
+            await person.open()
+            await person.say("x" * (MAX_MESSAGE_CHARS + 1))
+            await person.wait_for(lambda m: m.get("text") == Wording.from_domain().text(TOO_LONG_RESPONSE))
+            await person.say("hi \ud83d")  # half an emoji: what no store can hold is replaced
+            await person.wait_for(lambda m: m.get("text", "").startswith("echo: hi"))
+            assert [text for _, text in rasa.seen] == ["hi \ufffd"]
+            await person.close()
+
+    run(scenario)
+
+
+def test_one_address_cannot_flood_conversations_through_the_widget(service, tmp_path):
+    from bot.channels.rate_limit import NEW_CONVERSATIONS, TOO_MANY_RESPONSE, RateLimiter
+
+    rasa = FakeRasa()
+    channel = SecureSocketIOInput(
+        WebchatConfig(secret_file=tmp_path / "webchat_secret", widget_dir=tmp_path / "widget"),
+        service_provider=lambda: service,
+        limits=RateLimiter(),
+    )
+
+    async def scenario() -> None:
+        async with serve(channel, rasa) as url:
+            people = [Person(url) for _ in range(NEW_CONVERSATIONS + 2)]
+            for person in people:
+                await person.open()
+                await person.say("I have crushing chest pain")
+            await people[-1].wait_for(lambda m: m.get("text") == Wording.from_domain().text(TOO_MANY_RESPONSE))
+            await people[NEW_CONVERSATIONS - 1].wait_for(lambda m: m.get("text", "").startswith("echo:"))
+            assert len(rasa.seen) == NEW_CONVERSATIONS
+            for person in people:
+                await person.close()
+
+    run(scenario)
+
+
 def test_buttons_become_quick_replies(channel):
     rasa = FakeRasa()
 
@@ -436,7 +501,7 @@ def test_nurse_replies_are_pushed_live_and_marked_as_the_nurses(channel, service
             reply = await person.wait_for(lambda m: "see" in m.get("text", ""))
             assert reply["text"] == "Nurse 1 (nurse): Hello, \\[see\\](javascript:x) me"
             assert reply["metadata"]["customCss"]["css"] == "helpline-nurse"
-            assert await asyncio.to_thread(service.pending_for, conversation) == []
+            await until(lambda: service.pending_for(conversation) == [], "emitted, then marked delivered")
 
             await person.say("thank you nurse")  # goes to the nurse, not to Rasa
             for _ in range(50):
@@ -504,7 +569,7 @@ def test_after_a_silent_death_recent_messages_are_sent_again_on_return(channel, 
             handoff = await asyncio.to_thread(handoff_for, service, nurses, conversation)
             await asyncio.to_thread(service.reply, handoff.id, nurses[0].id, "Please call 999 now")
             await person.wait_for(lambda m: "999" in m.get("text", ""))
-            assert await asyncio.to_thread(service.pending_for, conversation) == []  # emitted: marked delivered
+            await until(lambda: service.pending_for(conversation) == [], "emitted, then marked delivered")
 
             clock.now += CLEAN_CLOSE_DOUBT + 1  # the dead socket is noticed a while after the emit
             await channel.on_disconnect(person.client.get_sid("/"), reason)
@@ -651,5 +716,51 @@ def test_a_missing_widget_is_reported_plainly(service, tmp_path):
         async with serve(channel, FakeRasa()) as url:
             got = await asyncio.to_thread(requests.get, f"{url}/webhooks/socketio/widget.js", timeout=5)
             assert got.status_code == 503 and "scripts/install-widget.sh" in got.text
+
+    run(scenario)
+
+
+# ----- the person's journey: "Leave the queue", presence -----
+
+
+async def until(check: Callable[[], Any], what: str) -> Any:
+    """Waits for a change made by the server (polling the database), never for a fixed time."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        result = await asyncio.to_thread(check)
+        if result:
+            return result
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_queued_people_get_a_leave_the_queue_button_and_a_closed_tab_shows_them_as_away(service, tmp_path):
+    config = WebchatConfig(
+        secret_file=tmp_path / "webchat_secret", widget_dir=tmp_path / "widget", ping_interval=0.5, ping_timeout=0.5
+    )
+    channel = SecureSocketIOInput(config, service_provider=lambda: service, push_interval=0.05)
+    from bot.safety.detector import shared_detector
+
+    shared_detector()  # the gate's rule layer loads its spaCy pipeline once per process: not inside WAIT
+
+    async def scenario() -> None:
+        async with serve(channel, FakeRasa()) as url:
+            person = Person(url)
+            token = await person.open()
+            conversation = channel.tokens().verify(token)
+            handoff = (await asyncio.to_thread(service.request, conversation, "socketio", "asked")).handoff
+            await person.say("how long will it be?")
+            ack = await person.wait_for(lambda m: "the nurse will see that" in m.get("text", ""))
+            assert ack["quick_replies"] == [
+                {"content_type": "text", "title": "Leave the queue", "payload": "leave the queue"}
+            ]
+            await person.close()
+            await until(lambda: service.detail(handoff.id)[0].away_since is not None, "the person to be away")
+            again = Person(url)
+            await again.open(token)
+            await until(lambda: service.detail(handoff.id)[0].away_since is None, "the person to be back")
+            await again.say("leave the queue")  # what the button sends
+            await again.wait_for(lambda m: "left the queue" in m.get("text", ""))
+            await again.close()
 
     run(scenario)

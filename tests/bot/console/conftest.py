@@ -43,7 +43,14 @@ def console_env(data_dir: Path) -> dict:
         HELPLINE_DATA_DIR=str(data_dir),
         HELPLINE_DATABASE_URL=f"sqlite:///{data_dir / 'helpline.db'}",
         HELPLINE_CONSOLE_SECRET_FILE=str(data_dir / "console_secret"),
+        # As behind the scale profile's nginx: tests name the client in X-Forwarded-For (from_address)
+        HELPLINE_TRUSTED_PROXIES="127.0.0.1",
     )
+
+
+def from_address(address: str) -> dict:
+    """Headers for a request from `address`, as a trusted proxy forwards it."""
+    return {"X-Forwarded-For": address}
 
 
 @dataclass

@@ -28,7 +28,15 @@ from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import EventView, HandoffService
 from bot.hours import OpeningHours
 from bot.wording import Wording
-from tests.bot.console.conftest import PASSWORD, SseReader, console_env, conversation, new_account, sign_in
+from tests.bot.console.conftest import (
+    PASSWORD,
+    SseReader,
+    console_env,
+    conversation,
+    from_address,
+    new_account,
+    sign_in,
+)
 
 CLAIM_LOST = "Another nurse has already claimed this conversation."
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -102,15 +110,22 @@ def test_login_for_an_unknown_user_is_the_same_401(console_server):
 
 def test_repeated_failed_logins_are_slowed_down(console_server):
     username = f"guess-{uuid.uuid4().hex[:8]}"
+    guesser = from_address("198.51.100.7")  # its own address, so other tests' sign-ins are not slowed
     statuses = [
         requests.post(
-            f"{console_server.url}/api/login", json={"username": username, "password": "wrong-guess"}, timeout=10
+            f"{console_server.url}/api/login",
+            json={"username": username, "password": "wrong-guess"},
+            headers=guesser,
+            timeout=10,
         ).status_code
         for _ in range(11)
     ]
     assert statuses == [401] * 10 + [429]
     last = requests.post(
-        f"{console_server.url}/api/login", json={"username": username, "password": "wrong-guess"}, timeout=10
+        f"{console_server.url}/api/login",
+        json={"username": username, "password": "wrong-guess"},
+        headers=guesser,
+        timeout=10,
     )
     assert int(last.headers["Retry-After"]) > 0
     assert "Too many failed sign-ins" in last.json()["error"]
@@ -236,7 +251,8 @@ def test_a_deactivated_nurse_is_signed_out_at_once(console_server, nurse, admin)
     )
     assert again.status_code == 401
     assert boss.post(f"{console_server.url}/api/nurses/{nurse.id}/activate", timeout=10).status_code == 200
-    assert client.get(f"{console_server.url}/api/queue", timeout=10).status_code == 200
+    assert client.get(f"{console_server.url}/api/queue", timeout=10).status_code == 401  # not revived (issue 13, L2)
+    assert sign_in(console_server.url, nurse).get(f"{console_server.url}/api/queue", timeout=10).status_code == 200
 
 
 # ----- bad input never makes a 500 -----
@@ -355,7 +371,9 @@ def test_the_queue_is_urgent_first_then_oldest(console_server, nurse, handoff_se
         "waiting_seconds",
         "last_message",
         "created_at",
+        "away_since",
     }
+    assert entry["away_since"] is None  # the person's web chat has not closed
     assert entry["reason"] == "first" and entry["channel"] == "rest" and entry["last_message"] == "first words"
     assert entry["waiting_seconds"] >= 0
     assert dt.datetime.fromisoformat(entry["created_at"]).tzinfo is not None
@@ -370,7 +388,8 @@ def test_the_detail_has_the_transcript_with_authors(console_server, nurse, hando
         ("person", "I found a lump"),
         ("bot", "I can help with that"),
     ]
-    assert set(body["messages"][0]) == {"id", "author", "text", "created_at", "nurse_name"}
+    assert set(body["messages"][0]) == {"id", "author", "text", "created_at", "nurse_name", "context"}
+    assert all(m["context"] for m in body["messages"])  # what led up to the handoff, not written for the nurse
 
 
 def test_two_nurses_claiming_at_once_exactly_one_wins(console_server, nurse_accounts, handoff_service):

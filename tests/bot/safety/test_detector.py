@@ -1,10 +1,15 @@
-"""The rule layer's parts: negation scope, hypothetical questions, context words, combinations."""
+"""The rule layer's parts: negation, framing (hypothetical, asked about, past), context words, combinations.
+
+The messages here are written for these tests; none is copied from the safety sets.
+"""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from bot.safety.detector import SafetyDetector
+from bot.safety.detector import PATTERNS, RED_FLAG_RULES, SafetyDetector
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +25,22 @@ def detector():
         ("my legs are fine, no numbness, but my chest is tight", "red_flag"),
         ("temp 39.1 after my docetaxel", "red_flag"),  # a fever by the number, on a chemo drug
         ("i cant feel my right arm", "red_flag"),  # the limb is context, not a negated symptom
+        ("i've got a temperature and i'm on chemo", "red_flag"),  # "a temperature" is a fever
+        ("cant stop being sick and my head is pounding", "red_flag"),  # "can't stop" is not a negation
+        ("should I be worried that I'm coughing up blood?", "red_flag"),  # a question about now
+        ("is it normal that my legs are numb and my back hurts?", "red_flag"),
+        ("Can't breathe, what do I do?", "red_flag"),
+        ("I had breast cancer years ago and now my back is agony and my legs are weak", "red_flag"),
+        ("her legs have given way", "red_flag"),
         ("Ive been saving up my sleeping pills", "crisis"),
         ("I don't see the point of living anymore", "crisis"),
         ("I want to kill my self", "crisis"),
+        ("she keeps saying she wants to die", "crisis"),
+        ("my life is not worth living", "crisis"),
+        ("i'd be better off dead", "crisis"),
+        ("thinking of swerving into oncoming traffic", "crisis"),
+        ("i won't be around for long and it won't be from the cancer", "crisis"),  # two halves together
+        ("he sent me a message saying goodbye, sorry for everything", "crisis"),
     ],
 )
 def test_fires(detector, text, kind):
@@ -42,6 +60,13 @@ def test_fires(detector, text, kind):
         "this waiting is killing me",
         "my chest x-ray is next week",
         "how many paracetamol can i take a day",
+        "i can walk again now",  # "can" without a negation is not "can't walk"
+        "I can feel my legs again",
+        "I don't want to be a burden",
+        "I want to carry on living",
+        "I don't want to go out much",
+        "I'm scared of dying",
+        "no problems with my bladder or bowels",
         "",
     ],
 )
@@ -49,6 +74,51 @@ def test_does_not_fire(detector, text):
     assert not detector.check(text).fired
 
 
+@pytest.mark.parametrize(
+    "text, framing",
+    [
+        ("is breathlessness common with this drug?", "asked"),
+        ("can my tablets cause chest pain", "asked"),
+        ("what happens if I get a high temperature on chemo", "hypothetical"),
+        ("had chest pain last summer, it turned out to be reflux", "past"),
+        ("I coughed up blood a couple of years ago", "past"),
+    ],
+)
+def test_red_flags_not_happening_now_are_mentioned_with_their_framing(detector, text, framing):
+    finding = detector.check(text)
+    assert not finding.fired
+    assert finding.mentioned and framing in finding.framings
+
+
+def test_symptoms_now_mild_and_serious(detector):
+    assert detector.check("I have a headache").symptom_now
+    assert not detector.check("I have a headache").could_be_serious  # one symptom, not sudden or severe
+    assert detector.check("a sudden awful headache and blurred vision").could_be_serious
+    assert detector.check("just a bit of a stiff neck").mild
+    assert not detector.check("no numbness at all").symptom_now
+    assert not detector.check("1").symptom_now
+
+
+def test_figures_of_speech_and_low_mood(detector):
+    assert detector.check("I'd kill for a cup of tea").idiom
+    assert detector.check("dead on my feet today").idiom
+    assert detector.check("I've been feeling really low").low_mood
+    assert not detector.check("I've been feeling really low").fired
+
+
 def test_reasons_name_the_rule(detector):
     finding = detector.check("severe headache and I've been sick all morning")
     assert finding.reasons == ("severe headache with vomiting, confusion or a seizure",)
+    finding = detector.check("my back is killing me and my legs are weak")
+    assert "possible spinal cord compression: back pain with leg numbness or weakness" in finding.reasons
+
+
+def test_every_pattern_label_is_used():
+    """A typo in a label in patterns.jsonl would make a concept that no rule reads."""
+    labels = {json.loads(line)["label"] for line in PATTERNS.read_text().splitlines() if line.strip()}
+    in_rules = {concept for groups in RED_FLAG_RULES.values() for group in groups for concept in group}
+    known = in_rules | {
+        "LEGS", "SIDE_LIMB", "TEMP_WORD", "MEDS", "LETHAL_AMOUNT", "WEAKNESS", "POO_WORD", "CRISIS",
+        "DEATH_TALK", "OWN_HAND", "FAREWELL", "FAREWELL_SIGN", "IGNORE", "IDIOM", "SYMPTOM", "LOW_MOOD",
+    }  # fmt: skip
+    assert labels <= known, labels - known

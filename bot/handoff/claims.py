@@ -1,0 +1,173 @@
+"""Claims that outlive their nurse: back to the queue after sign-out or a session's end; or passed on by an admin.
+
+The console records when each nurse's session ends and when they sign out. A chat (or left message)
+claimed by a nurse who has been gone for `HELPLINE_CLAIM_RELEASE_MINUTES` goes back to the queue: the
+nurses see a note saying why, and a person in a live chat is told and given their place. An admin can
+release any claim at once, or pass it to another active nurse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import or_, select, update
+
+from bot.handoff.models import Handoff, HandoffMessage, Nurse
+from bot.handoff.queue_notices import tell_place
+from bot.handoff.service import Conflict, HandoffError, HandoffService, HandoffView, NotFound, _aware
+from bot.handoff.timing import JourneyTimes
+from bot.wording import Wording
+
+NURSE_LEFT = "utter_handoff_nurse_left"
+NURSE_JOINED = "utter_handoff_nurse_joined"
+NOTE_SIGNED_OUT = "utter_note_released_signed_out"
+NOTE_SESSION_ENDED = "utter_note_released_session_ended"
+NOTE_INACTIVE = "utter_note_released_inactive"
+NOTE_RELEASED_BY = "utter_note_released_by"
+NOTE_REASSIGNED = "utter_note_reassigned"
+
+
+class Forbidden(HandoffError):
+    status = 403
+
+
+class Claims:
+    def __init__(self, service: HandoffService, wording: Wording, times: JourneyTimes):
+        self._service = service
+        self._wording = wording
+        self._times = times
+
+    # ----- the nurse's sessions -----
+
+    def signed_in(self, nurse_id: int, expires_at: dt.datetime) -> None:
+        with self._service._sessions() as session, session.begin():
+            session.execute(
+                update(Nurse).where(Nurse.id == nurse_id).values(session_expires_at=expires_at, signed_out_at=None)
+            )
+
+    def signed_out(self, nurse_id: int) -> None:
+        with self._service._sessions() as session, session.begin():
+            session.execute(update(Nurse).where(Nurse.id == nurse_id).values(signed_out_at=self._service._now()))
+
+    # ----- back to the queue -----
+
+    def _back_to_queue(
+        self, session, handoff: Handoff, note: str, event: str, nurse_id: Optional[int], unit: dt.timedelta, **detail
+    ) -> bool:
+        """One guarded transition claimed -> waiting; the nurses see `note`, a person in a live chat is told."""
+        service = self._service
+        moved = service._transition(
+            session,
+            handoff.id,
+            ("claimed",),
+            [Handoff.claimed_by == handoff.claimed_by],
+            state="waiting",
+            claimed_by=None,
+            claimed_at=None,
+        )
+        if not moved:
+            return False
+        session.refresh(handoff)
+        session.add(HandoffMessage(handoff_id=handoff.id, author="system", text=note, created_at=service._now()))
+        service._event(session, event, "nurse" if nurse_id else "system", handoff.id, nurse_id, **detail)
+        if handoff.kind == "live":
+            tell_place(service, self._wording, session, handoff, NURSE_LEFT, unit)
+        return True
+
+    def release_stuck(self) -> int:
+        """Sweeps claims whose nurse signed out, whose session ended, or whose account was deactivated."""
+        service = self._service
+        now = service._now()
+        cutoff = now - self._times.claim_release
+        with service._sessions() as session:
+            rows = session.execute(
+                select(Handoff.id, Nurse)
+                .join(Nurse, Nurse.id == Handoff.claimed_by)
+                .where(
+                    Handoff.state == "claimed",
+                    or_(
+                        Nurse.active.is_(False),
+                        Nurse.signed_out_at <= cutoff,
+                        Nurse.session_expires_at <= cutoff,
+                    ),
+                )
+            ).all()
+        if not rows:
+            return 0
+        unit = service.estimated_wait(1)
+        released = 0
+        for handoff_id, nurse in rows:
+            if not nurse.active:
+                note, why = NOTE_INACTIVE, "deactivated"
+            elif nurse.signed_out_at is not None and _aware(nurse.signed_out_at) <= cutoff:  # type: ignore[operator]
+                note, why = NOTE_SIGNED_OUT, "signed_out"
+            else:
+                note, why = NOTE_SESSION_ENDED, "session_ended"
+            text = self._wording.text(note, nurse=nurse.display_name)
+            with service._sessions() as session, session.begin():
+                handoff = session.get(Handoff, handoff_id)
+                if handoff is not None and handoff.claimed_by == nurse.id:
+                    released += self._back_to_queue(session, handoff, text, "released", None, unit, reason=why)
+        return released
+
+    def _claimed(self, session, handoff_id: int) -> Handoff:
+        handoff = session.get(Handoff, handoff_id)
+        if handoff is None:
+            raise NotFound(f"no handoff with id {handoff_id}")
+        if handoff.state != "claimed":
+            raise Conflict(f"handoff {handoff_id} is {handoff.state}, not claimed")
+        return handoff
+
+    def release(self, handoff_id: int, by_nurse_id: int, by_admin: bool) -> HandoffView:
+        """Back to the queue now: by an admin, or by the nurse who has it."""
+        service = self._service
+        unit = service.estimated_wait(1)
+        with service._sessions() as session, session.begin():
+            handoff = self._claimed(session, handoff_id)
+            if not by_admin and handoff.claimed_by != by_nurse_id:
+                raise Forbidden("only an administrator or the nurse looking after it can release it")
+            name = session.get(Nurse, by_nurse_id).display_name
+            text = self._wording.text(NOTE_RELEASED_BY, admin=name)
+            if not self._back_to_queue(session, handoff, text, "released", by_nurse_id, unit, reason="released"):
+                raise Conflict(f"handoff {handoff_id} changed while it was being released")
+            return service._load_view(session, handoff_id)
+
+    def reassign(self, handoff_id: int, admin_id: int, to_nurse_id: int) -> HandoffView:
+        """An admin passes a claimed or waiting chat to another active nurse; a person in a live chat is told."""
+        service = self._service
+        with service._sessions() as session, session.begin():
+            handoff = session.get(Handoff, handoff_id)
+            if handoff is None:
+                raise NotFound(f"no handoff with id {handoff_id}")
+            target = session.get(Nurse, to_nurse_id)
+            if target is None or not target.active:
+                raise HandoffError(f"no active nurse with id {to_nurse_id}")
+            if handoff.state == "claimed" and handoff.claimed_by == to_nurse_id:
+                return service._load_view(session, handoff_id)
+            moved = service._transition(
+                session,
+                handoff_id,
+                ("waiting", "claimed"),
+                [
+                    Handoff.claimed_by.is_(None)
+                    if handoff.claimed_by is None
+                    else Handoff.claimed_by == handoff.claimed_by
+                ],
+                state="claimed",
+                claimed_by=to_nurse_id,
+                claimed_at=handoff.claimed_at or service._now(),
+            )
+            if not moved:
+                raise Conflict(f"handoff {handoff_id} is {handoff.state}: it cannot be passed on")
+            admin = session.get(Nurse, admin_id).display_name
+            note = self._wording.text(NOTE_REASSIGNED, nurse=target.display_name, admin=admin)
+            session.add(HandoffMessage(handoff_id=handoff_id, author="system", text=note, created_at=service._now()))
+            service._event(session, "reassigned", "nurse", handoff_id, admin_id, to_nurse=to_nurse_id)
+            if handoff.kind == "live":
+                joined = self._wording.text(NURSE_JOINED, channel=handoff.channel, nurse=target.display_name)
+                service._enqueue(session, handoff, "system", joined)
+                session.add(
+                    HandoffMessage(handoff_id=handoff_id, author="system", text=joined, created_at=service._now())
+                )
+            return service._load_view(session, handoff_id)
