@@ -71,8 +71,8 @@ async def reassign(request: Request, handoff_id: str) -> HTTPResponse:
         raise ApiError(404, f"There is no conversation with id {number}.") from error
     except Conflict as error:
         raise ApiError(409, "This conversation has ended, so it cannot be passed to another nurse.") from error
-    except HandoffError as error:
-        raise ApiError(422, f"There is no active nurse with id {target}.") from error
+    except HandoffError as error:  # a well-formed id that names no active nurse: not found, like the conversation
+        raise ApiError(404, f"There is no active nurse with id {target}.") from error
     return json_response({"handoff": api.handoff_json(view)})
 
 
