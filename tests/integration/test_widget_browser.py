@@ -172,10 +172,10 @@ def test_a_forged_session_id_gets_a_new_empty_conversation(
         attacker.forge_session(victim_id)
         expect(attacker.page.locator(".rw-conversation-container")).to_be_visible()
         wait_until(lambda: attacker.token() != victim_id, "the server answers the forged id with a new token")
-        attacker.say("attacker here, what did we talk about?")
+        attacker.say("hello, attacker here")
         expect(attacker.messages.locator(".rw-client")).to_have_count(1)
         wait_until(
-            lambda: "attacker here, what did we talk about?" in widget_stack.tracker_texts(attacker.conversation_id()),
+            lambda: "hello, attacker here" in widget_stack.tracker_texts(attacker.conversation_id()),
             "the attacker's message reaches their own conversation",
         )
         time.sleep(1)
@@ -212,12 +212,15 @@ def test_clarification_buttons_render_and_work(chromium, widget_stack: WidgetSta
     try:
         person.open()
         expect(responses(person, "not a diagnosis")).to_have_count(1, timeout=ANSWER)
-        person.say("purple elephant spaghetti")
+        # The fallback intent itself: what a retrained classifier makes of one made-up phrase varies,
+        # and this test is about the buttons (the clarifying path is in tests/test_stories.yml).
+        person.say("/nlu_fallback")
         expect(responses(person, "Sorry, I'm not sure I understood")).to_have_count(1, timeout=ANSWER)
         buttons = person.messages.locator(".rw-replies").last.locator(".rw-reply")
         expect(buttons.first).to_be_visible()
         titles = buttons.all_inner_texts()
-        assert 1 <= len(titles) <= 3 and all(titles), titles
+        assert titles[-2:] == ["Something else", "Talk to a nurse"] and 1 <= len(titles[:-2]) <= 3, titles
+        assert all(titles), titles
         buttons.first.click()
         expect(person.messages.locator(".rw-client").last).to_have_text(titles[0])
         expect(responses(person, "last reviewed")).to_have_count(1, timeout=ANSWER)

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional
 import pytest
 import requests
 
-from bot.clock import system_clock
+from bot.clock import FileClock
 from bot.config import PROJECT_ROOT
 from bot.db import make_engine, make_session_factory
 from bot.handoff.nurses import NurseAccounts
@@ -145,10 +145,11 @@ def nurse_side(widget_stack: WidgetStack) -> Iterator[NurseSide]:
 
     engine = make_engine(widget_stack.database_url)
     sessions = make_session_factory(engine)
-    accounts = NurseAccounts(sessions, system_clock, PasswordHasher(time_cost=1, memory_cost=1024))
+    clock = FileClock(widget_stack.clock_file)  # the servers' clock: waits are measured on one time line
+    accounts = NurseAccounts(sessions, clock, PasswordHasher(time_cost=1, memory_cost=1024))
     nurse = accounts.create(f"amy-{uuid.uuid4().hex[:8]}", "Nurse Amy", "a long enough password")
     try:
-        yield NurseSide(HandoffService(sessions, system_clock, Wording.from_domain()), nurse.id, "Nurse Amy")
+        yield NurseSide(HandoffService(sessions, clock, Wording.from_domain()), nurse.id, "Nurse Amy")
     finally:
         engine.dispose()
 

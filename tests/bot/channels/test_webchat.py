@@ -543,7 +543,8 @@ def test_replies_written_while_away_wait_and_arrive_on_return_to_that_conversati
             await back.open(token)
             await back.wait_for(lambda m: "Written while you were away" in m.get("text", ""))
             assert [t.split(",")[0] for t in texts(back)] == ["Nurse 1", "Nurse 1 (nurse): Written while you were away"]
-            assert await asyncio.to_thread(service.pending_for, conversation) == []
+            # sent, then marked delivered: the mark follows the emit, so it is awaited
+            await until(lambda: service.pending_for(conversation) == [], "both messages marked delivered")
             await stranger.close()
             await back.close()
 
