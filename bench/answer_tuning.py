@@ -18,7 +18,7 @@ from bench.answer_ranking import FOLDS, _fold
 from bench.report import write_block
 from bot.content.questions import QuestionReader, load_follow_up_words
 from bot.content.ranker import EntryRanker, RankerConfig
-from bot.content.ranking import PARAMS, Query, RankingParams, choose
+from bot.content.ranking import PARAMS, Query, choose
 from bot.content.schema import TOPICS, read_content_dir
 from tests.conftest import CONTENT_DIR
 
@@ -73,13 +73,13 @@ def main(model: Path) -> int:
     entries = content.entries
     sites = {s.site: s.recurrence_type for s in content.body_sites}
     texts = sorted({a for e in entries for a in e.asked_as})
-    parsed = dict(zip(texts, parse_all(model, texts)))
+    parsed = dict(zip(texts, parse_all(model, texts), strict=True))
     reader = QuestionReader(TOPICS, load_follow_up_words())
     results = []
     for name, config in RANKERS.items():
         folds = fold_scores(entries, config)
         for values in itertools.product(*GRID.values()):
-            params = dataclasses.replace(PARAMS, **dict(zip(GRID, values)))
+            params = dataclasses.replace(PARAMS, **dict(zip(GRID, values, strict=True)))
             results.append((score(entries, folds, parsed, sites, reader, params), name, params))
     results.sort(key=lambda r: r[0], reverse=True)
     current = next(r for r in results if r[2] == PARAMS and r[1] == IN_USE)

@@ -120,7 +120,9 @@ def _citations(reader: FileReader, label: str, item: dict) -> Optional[tuple[Cit
         section = reader.text(source, "section", label)
         quotes = source.get("quotes")
         if not isinstance(quotes, list) or not quotes or not all(isinstance(q, str) and q.strip() for q in quotes):
-            reader.problem(label, f"{where}.quotes", "must list the exact passages of the seed that the answer restates")
+            reader.problem(
+                label, f"{where}.quotes", "must list the exact passages of the seed that the answer restates"
+            )
             return None
         if not (document and section):
             return None

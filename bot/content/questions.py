@@ -97,8 +97,10 @@ class QuestionReader:
         weights = self._topic_weights(message)
         elliptical = intent == FOLLOW_UP_INTENT or is_elliptical(text, entities, self._filler)
         if elliptical and previous_topic is not None:
-            topic = TREATMENT_TOPIC if treatment else previous_topic
-            required = ("treatment", treatment) if treatment else (("recurrence_type", stated_type) if stated_type else None)
+            topic: Optional[str] = TREATMENT_TOPIC if treatment else previous_topic
+            required = (
+                ("treatment", treatment) if treatment else (("recurrence_type", stated_type) if stated_type else None)
+            )
             # The same question for the new qualifier: the other qualifier of the answer it follows stays.
             return Question(
                 topic=topic,

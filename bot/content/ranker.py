@@ -60,7 +60,7 @@ class EntryRanker:
         if not self._matrices or not text.strip():
             return best
         similarity = np.zeros(len(self._owners))
-        for vectorizer, matrix in zip(self._vectorizers, self._matrices):
+        for vectorizer, matrix in zip(self._vectorizers, self._matrices, strict=True):
             query = vectorizer.transform([text.lower()])
             similarity += (matrix @ query.T).toarray().ravel()
         similarity /= len(self._matrices)

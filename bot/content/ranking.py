@@ -10,7 +10,7 @@ of a nearby topic answer. With no close match, the most specific overview answer
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence
 
 if TYPE_CHECKING:
     from bot.content.service import ContentEntry
@@ -90,7 +90,7 @@ def overview_for(entries: Sequence[ContentEntry], query: Query) -> Optional[Cont
 
 
 def choose(
-    entries: Sequence[ContentEntry], similarities: Sequence[float], query: Query, params: RankingParams = PARAMS
+    entries: Sequence[ContentEntry], similarities: Iterable[float], query: Query, params: RankingParams = PARAMS
 ) -> tuple[Optional[ContentEntry], float]:
     """The best-scoring compatible entry, or the topic's overview when nothing is close enough."""
     if query.wants_overview and query.topic:
@@ -98,7 +98,7 @@ def choose(
         if overview is not None and overview.id != query.excluded:
             return overview, 1.0
     best, best_score, best_weighted = None, float("-inf"), 0.0
-    for entry, similarity in zip(entries, similarities):
+    for entry, similarity in zip(entries, similarities, strict=True):
         if not _compatible(entry, query):
             continue
         score, weighted = _adjusted(entry, float(similarity), query, params)

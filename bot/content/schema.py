@@ -144,7 +144,10 @@ def _cross_check(content: ContentSet) -> None:
             if citation.document not in documents:
                 content.problems.append(
                     Problem(
-                        entry.source_file, entry.id, "sources.document", f"{citation.document!r} is not in {SOURCES_FILE}"
+                        entry.source_file,
+                        entry.id,
+                        "sources.document",
+                        f"{citation.document!r} is not in {SOURCES_FILE}",
                     )
                 )
     for site in content.body_sites:

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.content.models import BodySite, ContentImport, Entry, Topic
-from bot.content.ranker import EntryRanker, ranker_for
 from bot.content.questions import Question
+from bot.content.ranker import EntryRanker, ranker_for
 from bot.content.ranking import PARAMS, Query, RankingParams, choose
 from bot.content.schema import TOPICS
 

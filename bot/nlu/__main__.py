@@ -21,7 +21,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     score = commands.add_parser("score", help="intent accuracy and macro-F1 of MODEL on an NLU test file")
     score.add_argument("model", type=Path)
     score.add_argument("--data", type=Path, default=INDEPENDENT)
-    answers = commands.add_parser("answers", help="which answer MODEL and the actions give each turn of a conversation set")
+    answers = commands.add_parser(
+        "answers", help="which answer MODEL and the actions give each turn of a conversation set"
+    )
     answers.add_argument("model", type=Path)
     answers.add_argument("--data", type=Path, default=ANSWERS)
     args = parser.parse_args(argv)

@@ -28,7 +28,12 @@ import requests
 from twilio.request_validator import RequestValidator
 
 from bot.channels.sms_state import SmsKeys
+from bot.clock import FileClock
 from bot.config import PROJECT_ROOT
+from bot.db import make_engine, make_session_factory
+from bot.handoff.nurses import NurseAccounts
+from bot.handoff.service import HandoffService
+from bot.wording import Wording
 from tests.integration.conftest import MODEL, MONDAY_10AM, Stack
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
@@ -235,7 +240,7 @@ def model_has_sms_responses(model: Path) -> bool:
     return False
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def twilio_api():
     stand_in = TwilioStandIn()
     stand_in.start()
@@ -243,7 +248,7 @@ def twilio_api():
     stand_in.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sms_stack(tmp_path_factory, twilio_api):
     stack = SmsStack(tmp_path_factory.mktemp("sms"), api_base_url=twilio_api.url)
     if not stack.model.exists():
@@ -257,3 +262,16 @@ def sms_stack(tmp_path_factory, twilio_api):
         yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture
+def sms_nurse(sms_stack):
+    """A nurse account and the nurse console's service, on the SMS stack's database and clock."""
+    from argon2 import PasswordHasher
+
+    sessions = make_session_factory(make_engine(sms_stack.database_url))
+    clock = FileClock(sms_stack.clock_file)
+    handoffs = HandoffService(sessions, clock, Wording.from_domain())
+    accounts = NurseAccounts(sessions, clock, PasswordHasher(time_cost=1, memory_cost=1024))
+    nurse = accounts.create(f"nurse-{uuid.uuid4().hex[:8]}", "Nurse Amy", "a long enough password")
+    return handoffs, nurse

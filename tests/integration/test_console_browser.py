@@ -144,12 +144,16 @@ def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_consol
     service, url = browser_console.service, browser_console.server.url
     browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
     conversation = f"sms-{uuid.uuid4().hex}"
-    left = LeftMessages(service).leave(
-        conversation,
-        "twilio",
-        context=[("person", "can i speak to a nurse"), ("bot", "Our nurses aren't available right now.")],
-        written=[("person", "My scar has gone red and a bit lumpy. Should I be worried?")],
-    ).handoff.id
+    left = (
+        LeftMessages(service)
+        .leave(
+            conversation,
+            "twilio",
+            context=[("person", "can i speak to a nurse"), ("bot", "Our nurses aren't available right now.")],
+            written=[("person", "My scar has gone red and a bit lumpy. Should I be worried?")],
+        )
+        .handoff.id
+    )
 
     context = chromium.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()

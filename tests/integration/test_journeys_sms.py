@@ -11,31 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import uuid
 
-import pytest
-
-from bot.clock import FileClock
-from bot.db import make_engine, make_session_factory
-from bot.handoff.nurses import NurseAccounts
-from bot.handoff.service import HandoffService
-from bot.wording import Wording
 from tests.integration.journey_fixtures import WEDNESDAY_7PM, eventually
-from tests.integration.sms_fixtures import sms_stack, twilio_api  # noqa: F401 (fixtures)
+from tests.integration.sms_fixtures import sms_nurse, sms_stack, twilio_api  # noqa: F401 (fixtures)
 
 RED_FLAG = "im on chemo and my temperature is 38.6 and im shivering"
-
-
-@pytest.fixture
-def nurse_side(sms_stack):  # noqa: F811 (fixtures)
-    from argon2 import PasswordHasher
-
-    sessions = make_session_factory(make_engine(sms_stack.database_url))
-    clock = FileClock(sms_stack.clock_file)
-    handoffs = HandoffService(sessions, clock, Wording.from_domain())
-    accounts = NurseAccounts(sessions, clock, PasswordHasher(time_cost=1, memory_cost=1024))
-    nurse = accounts.create(f"nurse-{uuid.uuid4().hex[:8]}", "Nurse Amy", "a long enough password")
-    return handoffs, nurse
 
 
 def unhandled(sms_stack, conversation: str) -> int:  # noqa: F811 (fixtures)
@@ -45,8 +25,8 @@ def unhandled(sms_stack, conversation: str) -> int:  # noqa: F811 (fixtures)
         ).fetchone()[0]
 
 
-def test_a_message_left_by_text_is_confirmed_and_the_nurses_reply_is_texted(sms_stack, twilio_api, nurse_side):  # noqa: F811
-    handoffs, nurse = nurse_side
+def test_a_message_left_by_text_is_confirmed_and_the_nurses_reply_is_texted(sms_stack, twilio_api, sms_nurse):  # noqa: F811
+    handoffs, nurse = sms_nurse
     sms_stack.set_clock(WEDNESDAY_7PM)
     try:
         phone = sms_stack.new_phone()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 import uuid
@@ -12,23 +13,19 @@ import yaml
 from twilio.request_validator import RequestValidator
 
 from bot.channels.sms_text import is_gsm7, normalise, numbered_parts, segment_count
-from bot.clock import system_clock
 from bot.config import PROJECT_ROOT
-from bot.db import make_engine, make_session_factory
-from bot.handoff.nurses import NurseAccounts
-from bot.handoff.service import HandoffService
 from bot.wording import Wording
 from tests.integration.sms_fixtures import (  # noqa: F401 (fixtures)
     AUTH_TOKEN,
     HELPLINE_NUMBER,
     PUBLIC_URL,
+    sms_nurse,
     sms_stack,
     twilio_api,
 )
 
 # utter_greet asks "What would you like to know…?": the answer to "I have a question" (however often typed).
 SENSIBLE_REPLIES = ("utter_how_can_i_help", "utter_greet", "utter_clarify", "utter_out_of_scope", "utter_default")
-QUIET = 4.0  # seconds to wait before concluding that nothing was sent
 
 
 def content_entry(entry_id: str) -> dict:
@@ -44,9 +41,14 @@ def assert_fits_sms(bodies: list[str]) -> None:
         assert body and is_gsm7(body) and segment_count(body) <= 3, body
 
 
-def assert_nothing_more(twilio_api, phone: str, count: int) -> None:  # noqa: F811 (fixtures)
-    time.sleep(QUIET)
-    assert len(twilio_api.to(phone)) == count, twilio_api.to(phone)[count:]
+def assert_nothing_more(sms_stack, twilio_api, phone: str, count: int) -> None:  # noqa: F811 (fixtures)
+    """Nothing was sent after the first `count` texts: a STOP's reply comes next, and alone.
+
+    One number's texts are handled in order and its replies sent in order, so STOP's reply
+    (the channel's own, no NLU) follows anything the earlier texts caused: no waiting to see.
+    """
+    sms_stack.text(phone, "STOP")
+    assert twilio_api.wait_for(phone, count + 1)[count:] == [normalise(Wording.from_domain().text("utter_sms_stopped"))]
 
 
 def test_webhook_answers_at_once_with_empty_twiml(sms_stack, twilio_api):  # noqa: F811 (fixtures)
@@ -128,9 +130,8 @@ def test_stop_start_and_help(sms_stack, twilio_api):  # noqa: F811 (fixtures)
     count += 1
     sms_stack.text(phone, "what are the symptoms of secondary breast cancer")
     sms_stack.text(phone, "HELP")
-    assert_nothing_more(twilio_api, phone, count)  # nothing at all while opted out
 
-    sms_stack.text(phone, "START")
+    sms_stack.text(phone, "START")  # its reply comes next: nothing at all was sent while opted out
     assert twilio_api.wait_for(phone, count + 1)[count:] == [normalise(wording.text("utter_sms_started"))]
     count += 1
     sms_stack.text(phone, "what are the symptoms of secondary breast cancer")
@@ -138,6 +139,12 @@ def test_stop_start_and_help(sms_stack, twilio_api):  # noqa: F811 (fixtures)
     count = len(twilio_api.wait_until(phone, lambda b: "bones" in b[-1]))
     sms_stack.text(phone, "help")
     assert twilio_api.wait_for(phone, count + 1)[count:] == [normalise(wording.text("utter_sms_help"))]
+
+
+def _tracker_texts(stack, conversation: str) -> list[str]:
+    with sqlite3.connect(stack.data_dir / "tracker.db") as db:
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (conversation,))
+        return [json.loads(row[0]).get("text") or "" for row in rows]
 
 
 def _tracker_senders(stack) -> set[str]:
@@ -160,7 +167,7 @@ def test_unsigned_or_tampered_requests_are_refused_and_nothing_happens(sms_stack
         url = sms_stack.webhook  # signed for the local address, not the public one
         response = sms_stack.post(params, signature=RequestValidator(AUTH_TOKEN).compute_signature(url, params))
     assert response.status_code == 403
-    assert_nothing_more(twilio_api, phone, 0)
+    assert_nothing_more(sms_stack, twilio_api, phone, 0)
     assert sms_stack.conversation_id(phone) not in _tracker_senders(sms_stack)
 
 
@@ -170,7 +177,7 @@ def test_a_replayed_request_is_handled_once(sms_stack, twilio_api):  # noqa: F81
     assert sms_stack.post(params).status_code == 200
     bodies = twilio_api.wait_until(phone, lambda b: any("Reply MORE" in x for x in b))
     assert sms_stack.post(params).status_code == 200
-    assert_nothing_more(twilio_api, phone, len(bodies))
+    assert_nothing_more(sms_stack, twilio_api, phone, len(bodies))
 
 
 @pytest.mark.parametrize(
@@ -212,20 +219,8 @@ def test_replies_survive_twilio_failing_twice(sms_stack, twilio_api):  # noqa: F
     assert len(bodies) == 2
 
 
-@pytest.fixture
-def nurse_side(sms_stack):  # noqa: F811 (fixtures)
-    """What the nurse console does, on the same database as the running servers."""
-    from argon2 import PasswordHasher
-
-    sessions = make_session_factory(make_engine(sms_stack.database_url))
-    handoffs = HandoffService(sessions, system_clock, Wording.from_domain())
-    accounts = NurseAccounts(sessions, system_clock, PasswordHasher(time_cost=1, memory_cost=1024))
-    nurse = accounts.create(f"nurse-{uuid.uuid4().hex[:8]}", "Nurse Amy", "a long enough password")
-    return handoffs, nurse
-
-
-def test_nurse_handoff_both_ways(sms_stack, twilio_api, nurse_side):  # noqa: F811 (fixtures)
-    handoffs, nurse = nurse_side
+def test_nurse_handoff_both_ways(sms_stack, twilio_api, sms_nurse):  # noqa: F811 (fixtures)
+    handoffs, nurse = sms_nurse
     phone = sms_stack.new_phone()
     conversation = sms_stack.conversation_id(phone)
     sms_stack.text(phone, "I want to talk to a nurse")
@@ -251,8 +246,9 @@ def test_nurse_handoff_both_ways(sms_stack, twilio_api, nurse_side):  # noqa: F8
         time.sleep(0.2)
     assert transcript[-1].author == "person"
     assert transcript[-1].text == "I have a question about my follow-up appointment"
-    assert_nothing_more(twilio_api, phone, count)  # the nurse has it; the bot stays quiet
-
+    # The nurse has it and the bot stays quiet: the message never reached the NLU, and the next
+    # text the person gets is the nurse handing them back.
+    assert "I have a question about my follow-up appointment" not in _tracker_texts(sms_stack, conversation)
     handoffs.hand_back(handoff.id, nurse.id)
     assert "handed you back" in twilio_api.wait_for(phone, count + 1)[count]
 

@@ -61,7 +61,9 @@ def test_an_entry_citing_the_2019_page_cannot_claim_a_later_review(tmp_path):
     text = path.read_text(encoding="utf-8")
     old = "last_reviewed: 2019-05-01\n    next_review_due: 2023-02-01"
     assert old in text
-    path.write_text(text.replace(old, "last_reviewed: 2026-11-21\n    next_review_due: 2027-11-21", 1), encoding="utf-8")
+    path.write_text(
+        text.replace(old, "last_reviewed: 2026-11-21\n    next_review_due: 2027-11-21", 1), encoding="utf-8"
+    )
     problems = [str(p) for p in read_content_dir(folder).problems]
     assert any("is later than the review of a source it cites (2019-05-01)" in p for p in problems)
     assert any("is later than the review due of a source it cites (2023-02-01)" in p for p in problems)

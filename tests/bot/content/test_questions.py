@@ -74,7 +74,9 @@ def test_the_intent_ranking_weighs_each_topic_against_the_top_intent():
 
 def test_a_treatment_named_out_of_the_blue_is_a_treatment_question():
     text = "what is targeted therapy"
-    question = READER.read(message(text, "ask_follow_up", span(text, "targeted therapy", "treatment", "targeted_therapy")))
+    question = READER.read(
+        message(text, "ask_follow_up", span(text, "targeted therapy", "treatment", "targeted_therapy"))
+    )
     assert (question.topic, question.treatment, question.follow_up) == ("treatment", "targeted_therapy", False)
 
 

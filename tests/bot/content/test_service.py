@@ -36,7 +36,12 @@ def test_with_no_words_to_rank_the_most_specific_overview_answers(content_servic
         ("treatment", "can I have radiotherapy again", {"treatment": "radiotherapy"}, "treatment-radiotherapy-again"),
         ("treatment", "what is electrochemotherapy", {}, "treatment-electrochemotherapy"),
         ("coping", "is it my fault?", {}, "coping-fault"),
-        ("new_primary", "is cancer in my other breast a recurrence", {"body_site": "other_breast"}, "new-primary-other-breast"),
+        (
+            "new_primary",
+            "is cancer in my other breast a recurrence",
+            {"body_site": "other_breast"},
+            "new-primary-other-breast",
+        ),
     ],
 )
 def test_within_the_topic_the_question_picks_the_entry(content_service, topic, text, qualifiers, expected_id):
@@ -44,7 +49,9 @@ def test_within_the_topic_the_question_picks_the_entry(content_service, topic, t
 
 
 def test_a_stated_type_rules_out_entries_for_another_type(content_service):
-    answer = content_service.answer("symptoms", text="what are the symptoms of secondary breast cancer", recurrence_type="local")
+    answer = content_service.answer(
+        "symptoms", text="what are the symptoms of secondary breast cancer", recurrence_type="local"
+    )
     assert answer.entry.recurrence_type in (None, "local")
 
 
