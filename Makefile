@@ -36,7 +36,7 @@ run: install widget spacy content train ## Install, build, train if needed; star
 test: install browser scale-deps widget spacy content train ## Run the whole suite: unit, NLU accuracy, data validation, conversation tests, end to end, fuzzing
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory test-stories
-	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),20)
 
 fuzz: install $(FUZZ_VENV)/.installed ## schemathesis on the nurse console's OpenAPI document, 3 runs of FUZZ_SECONDS (40); any finding fails
 	$(PY) -m ops.fuzz_console --seconds $(or $(FUZZ_SECONDS),40)

@@ -7,6 +7,7 @@ they break things (and mend them) on purpose.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import subprocess
 import threading
@@ -116,12 +117,13 @@ def served_by(stack: ScaleStack, count: int) -> List[str]:
 
 
 def test_a_burst_from_one_person_on_both_replicas_is_handled_once_in_order(scale):
-    """Five messages within 100 ms, through nginx (which stamps their arrival) and so onto both replicas."""
+    """Five messages 20 ms apart, through nginx (which stamps their arrival) and so onto both replicas."""
     sender = f"burst-{uuid.uuid4().hex[:12]}"
     say(scale.url, sender, "hello")
     burst = [question(turn) for turn in range(5)]
     answers: List[Optional[list]] = [None] * len(burst)
     sent_at: List[float] = [0.0] * len(burst)
+    answered_at: List[float] = [0.0] * len(burst)
     failures: List[BaseException] = []
     ready = threading.Barrier(len(burst) + 1)
 
@@ -131,6 +133,7 @@ def test_a_burst_from_one_person_on_both_replicas_is_handled_once_in_order(scale
         sent_at[index] = time.monotonic()
         try:
             answers[index] = say(scale.url, sender, burst[index])
+            answered_at[index] = time.monotonic()
         except BaseException as error:  # reported below, not lost in the thread
             failures.append(error)
 
@@ -141,8 +144,11 @@ def test_a_burst_from_one_person_on_both_replicas_is_handled_once_in_order(scale
     ready.wait()
     for thread in threads:
         thread.join(60)
-    assert max(sent_at) - min(sent_at) < 0.1, "all five within 100 ms"
     assert failures == []
+    # A burst, whatever the machine's load: each message left before the one sent ahead of it was answered.
+    order = sorted(range(len(burst)), key=lambda index: sent_at[index])
+    overlapping = [sent_at[later] < answered_at[earlier] for earlier, later in itertools.pairwise(order)]
+    assert all(overlapping), (sent_at, answered_at)
     assert all(answers), f"every message of the burst is answered: {answers}"
     assert len(set(served_by(scale, len(burst)))) == REPLICAS, "the burst landed on both replicas"
     in_order_sent = [text for _, text in sorted(zip(sent_at, burst, strict=True))]
@@ -308,6 +314,9 @@ def test_failover_the_other_replica_answers_within_five_seconds_and_nothing_stor
         scale.start_rasa(0)
 
 
+OUTAGE_SECONDS = 8  # long enough for several turns, and for pooled connections to go stale
+
+
 def test_database_outage_asks_people_to_try_again_then_service_resumes_without_a_restart(scale):
     sender = f"outage-{uuid.uuid4().hex[:12]}"
     earlier = [question(0), question(1)]
@@ -319,9 +328,9 @@ def test_database_outage_asks_people_to_try_again_then_service_resumes_without_a
     try:
         started = time.monotonic()
         during = []
-        while time.monotonic() - started < 20:
+        while time.monotonic() - started < OUTAGE_SECONDS:
             during.append(say(scale.url, sender, "what is recurrence", timeout=30))
-            time.sleep(2)
+            time.sleep(1)
     finally:
         scale.start_postgres()
     assert during and all(texts(answer) == [TRY_AGAIN] for answer in during)
