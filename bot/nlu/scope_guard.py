@@ -1,13 +1,17 @@
-"""Rasa component: a message about another cancer, with nothing tying it to breast cancer, is out of scope.
+"""Rasa component: a message about another cancer, or another subject, with nothing tying it back, is out of scope.
 
 It runs after the classifier and before the SafetyNet (which may still override it). The
 other cancer is kept as an `other_cancer` entity, so the reply can say what the bot covers
 and never gives breast-cancer content. Words that tie a message back to breast cancer, or
 to spread ("if it spreads to my lungs is it lung cancer now?"), are in data/spacy/scope.yml.
+So are other conditions and errands ("how do I lower my cholesterol"), which are out of scope
+unless the message also names cancer, its treatment or its coming back.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -30,16 +34,44 @@ SECONDARY = "secondary"
 EXTRACTOR = "ScopeGuard"
 
 
-def load_scope_words(path: Path = SCOPE_WORDS) -> tuple[frozenset[str], frozenset[str]]:
+@dataclass(frozen=True)
+class ScopeWords:
+    breast: frozenset[str]
+    spread: frozenset[str]
+    other_subjects: re.Pattern
+    cancer: re.Pattern
+
+
+def _phrases(words: List[str]) -> re.Pattern:
+    """Any of `words` (single words or phrases) as whole words, in lower case."""
+    alternatives = "|".join(re.escape(w.lower()) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
+def load_scope_words(path: Path = SCOPE_WORDS) -> ScopeWords:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return frozenset(w.lower() for w in data["breast_words"]), frozenset(w.lower() for w in data["spread_words"])
+    return ScopeWords(
+        breast=frozenset(w.lower() for w in data["breast_words"]),
+        spread=frozenset(w.lower() for w in data["spread_words"]),
+        other_subjects=_phrases(data["other_subjects"]),
+        cancer=_phrases(data["cancer_words"]),
+    )
 
 
-def ties_to_breast_cancer(doc, entities: List[Dict[str, Any]], breast: frozenset[str], spread: frozenset[str]) -> bool:
-    words = {token.lower_ for token in doc}
-    if words & breast or words & spread:
+def ties_to_breast_cancer(doc, entities: List[Dict[str, Any]], words: ScopeWords) -> bool:
+    tokens = {token.lower_ for token in doc}
+    if tokens & words.breast or tokens & words.spread:
         return True
     return any(e.get("entity") == "recurrence_type" and e.get("value") == SECONDARY for e in entities)
+
+
+def about_another_subject(text: str, doc, entities: List[Dict[str, Any]], words: ScopeWords) -> bool:
+    """Names another condition or errand, and nothing about cancer, its treatment or its coming back."""
+    lowered = text.lower()
+    rest = words.other_subjects.sub(" ", lowered)  # "tax return" says nothing about cancer returning
+    if rest == lowered or words.cancer.search(rest):
+        return False
+    return not ties_to_breast_cancer(doc, entities, words)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False, model_from="SpacyNLP")
@@ -49,7 +81,7 @@ class ScopeGuard(GraphComponent):
         return {}
 
     def __init__(self, config: Dict[str, Any]) -> None:
-        self._breast, self._spread = load_scope_words()
+        self._words = load_scope_words()
 
     @classmethod
     def create(
@@ -69,19 +101,20 @@ class ScopeGuard(GraphComponent):
                 continue
             others = [ent for ent in doc.ents if ent.label_ == OTHER_CANCER]
             entities = message.get(ENTITIES, []) or []
-            if not others or ties_to_breast_cancer(doc, entities, self._breast, self._spread):
+            if others and not ties_to_breast_cancer(doc, entities, self._words):
+                found = [
+                    {
+                        "entity": OTHER_CANCER,
+                        "value": ent.text.lower(),
+                        "start": ent.start_char,
+                        "end": ent.end_char,
+                        "confidence": 1.0,
+                        "extractor": EXTRACTOR,
+                    }
+                    for ent in others
+                ]
+                message.set(ENTITIES, entities + found, add_to_output=True)
+            elif not about_another_subject(message.get(TEXT) or "", doc, entities, self._words):
                 continue
-            found = [
-                {
-                    "entity": OTHER_CANCER,
-                    "value": ent.text.lower(),
-                    "start": ent.start_char,
-                    "end": ent.end_char,
-                    "confidence": 1.0,
-                    "extractor": EXTRACTOR,
-                }
-                for ent in others
-            ]
-            message.set(ENTITIES, entities + found, add_to_output=True)
             message.set(INTENT, {INTENT_NAME_KEY: OUT_OF_SCOPE, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
         return messages

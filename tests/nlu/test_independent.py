@@ -58,15 +58,13 @@ def test_independent_intent_set_above_floor():
     assert scores.macro_f1 >= INDEPENDENT_MACRO_F1_FLOOR
 
 
-def test_answer_set_above_floor_and_never_breast_content_for_other_cancers():
+def test_answer_set_above_floor_and_never_content_for_other_cancers_or_other_subjects():
     scores = evaluate_answers(_model(), ANSWERS)
     print(f"\nanswer set: {scores.turns} turns, {scores.correct} answered as expected ({scores.accuracy:.3f})")
     for error in scores.errors:
         print(f"  #{error.conversation:<3} {error.expected:>34} <- {error.got:<34} {error.text}")
     other_cancer = [r for r in scores.results if r.expected == "other_cancer" and "-" in r.got]
     assert other_cancer == []
-    # Known gap, not yet met (issue 11): 2 of 11 non-medical turns ("how do i lower my cholesterol",
-    # "can you help me fill in my tax return") get a content overview. This must only go down.
     non_medical = [r for r in scores.results if r.expected == "out_of_scope" and "-" in r.got]
-    assert len(non_medical) <= 2, non_medical
+    assert non_medical == []
     assert scores.accuracy >= ANSWER_FLOOR

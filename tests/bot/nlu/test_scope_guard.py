@@ -49,3 +49,34 @@ def test_breast_cancer_questions_naming_an_organ_stay_in_scope(text):
     message = guarded(text)
     assert message.get(INTENT)["name"] == "ask_symptoms"
     assert not any(e["entity"] == "other_cancer" for e in message.get(ENTITIES))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is a healthy blood pressure",
+        "can I get a flu jab at my GP",
+        "is my eczema contagious",
+        "how do I appeal a parking ticket",
+        "I need help with my council tax",
+        "can you help me with my tax return",
+    ],
+)
+def test_another_condition_or_errand_with_nothing_about_cancer_is_out_of_scope(text):
+    message = guarded(text, intent="ask_reduce_risk")
+    assert message.get(INTENT)["name"] == "out_of_scope"
+    assert not any(e["entity"] == "other_cancer" for e in message.get(ENTITIES))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "will my blood pressure tablets affect my chemo",
+        "does diabetes make it more likely to come back",
+        "can tamoxifen raise my cholesterol",
+        "I can't pay my rent since the cancer returned",
+        "is arthritis a sign of secondaries in the bones",
+    ],
+)
+def test_another_condition_asked_about_with_cancer_or_its_treatment_stays_in_scope(text):
+    assert guarded(text, intent="ask_reduce_risk").get(INTENT)["name"] == "ask_reduce_risk"
