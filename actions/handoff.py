@@ -20,7 +20,9 @@ from bot.hours import describe_next_opening
 TRANSCRIPT_TURNS = 50
 REASON_ASKED = "asked for a nurse"
 REASON_NOT_HELPED = "the assistant could not help"
+REASON_AFTER_CRISIS = "crisis: accepted a nurse after the crisis reply (Samaritans, 999)"
 OFFER_SLOT = "handoff_offer"
+CRISIS_RESPONSE = "utter_crisis"
 
 
 def transcript(
@@ -40,8 +42,22 @@ def transcript(
     return turns[-TRANSCRIPT_TURNS:]
 
 
+def offered_with_crisis_reply(tracker: Tracker) -> bool:
+    """Whether the bot's turn just before this message gave the crisis reply, with which a nurse is offered."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest:
+                return False
+            seen_latest = True
+        elif seen_latest and event.get("event") == "bot":
+            if (event.get("metadata") or {}).get("utter_action") == CRISIS_RESPONSE:
+                return True
+    return False
+
+
 def request_nurse(
-    dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, reason: str
+    dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, reason: str, priority: str = "normal"
 ) -> List[EventType]:
     """Queues the person when new handoffs are accepted; otherwise says when and offers a message.
 
@@ -58,6 +74,7 @@ def request_nurse(
             tracker.sender_id,
             tracker.get_latest_input_channel() or "rest",
             reason,
+            priority=priority,
             transcript=transcript(tracker, services),
         )
         if placed.handoff.state == "claimed":
@@ -109,8 +126,12 @@ class ActionRequestNurse(Action):
         return "action_request_nurse"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        services = service_registry.get_services()
+        if tracker.get_slot(OFFER_SLOT) == "nurse" and offered_with_crisis_reply(tracker):
+            # Someone in crisis who says yes to a nurse waits at the top of the queue, not in line.
+            return request_nurse(dispatcher, tracker, services, REASON_AFTER_CRISIS, priority="urgent")
         reason = REASON_NOT_HELPED if tracker.get_slot(OFFER_SLOT) == "nurse" else REASON_ASKED
-        return request_nurse(dispatcher, tracker, service_registry.get_services(), reason)
+        return request_nurse(dispatcher, tracker, services, reason)
 
 
 class ActionDeclineOffer(Action):

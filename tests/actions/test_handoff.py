@@ -125,3 +125,30 @@ def test_the_transcript_includes_turns_rasa_no_longer_sends(services, tracker_en
     _, transcript = services.handoff.detail(services.handoff.open_handoff("test-user").id)
     assert [m.text for m in transcript] == ["old question", "old answer", "what is recurrence", "Recurrence is...",
                                             "can i talk to a nurse"]  # fmt: skip
+
+
+def test_yes_to_the_nurse_offered_with_the_crisis_reply_queues_at_the_top(services):
+    request(make_tracker("request_nurse", text="i asked earlier", events=HISTORY))  # someone already waiting
+    crisis = [
+        {"event": "user", "text": "i dont want to be here anymore"},
+        {"event": "bot", "text": "Samaritans...", "metadata": {"utter_action": "utter_crisis"}},
+        {"event": "bot", "text": "Would you like...", "metadata": {"utter_action": "utter_offer_nurse"}},
+    ]
+    tracker = make_tracker("affirm", text="yes", slots={"handoff_offer": "nurse"}, events=crisis)
+    tracker.sender_id = "in-crisis"
+    _, messages, _ = request(tracker)
+    handoff = services.handoff.open_handoff("in-crisis")
+    assert handoff.priority == "urgent" and handoff.reason.startswith("crisis")
+    assert messages[0]["position"] == 1  # ahead of the person who asked first
+
+
+def test_yes_to_a_nurse_offered_after_two_misses_is_an_ordinary_place(services):
+    missed = [
+        {"event": "user", "text": "purple elephant"},
+        {"event": "bot", "text": "Sorry...", "metadata": {"utter_action": "utter_offer_helpline"}},
+    ]
+    earlier_crisis = [{"event": "bot", "text": "Samaritans...", "metadata": {"utter_action": "utter_crisis"}}]
+    tracker = make_tracker("affirm", text="yes", slots={"handoff_offer": "nurse"}, events=earlier_crisis + missed)
+    request(tracker)
+    handoff = services.handoff.open_handoff("test-user")
+    assert handoff.priority == "normal" and handoff.reason == "the assistant could not help"
