@@ -268,11 +268,13 @@ class SmsProcessor:
         service_provider: Callable[[], HandoffService],
         wording_provider: Callable[[], Wording],
         gate: Optional[HandoffGate] = None,
+        phone_provider: Optional[Callable[[], str]] = None,
     ):
         self._store = store
         self._service_provider = service_provider
         self._wording_provider = wording_provider
         self._gate = gate or SmsGate(service_provider)
+        self._phone_provider = phone_provider or _helpline_phone
 
     def _text(self, name: str, **values: Any) -> str:
         return self._wording_provider().text(name, **values)
@@ -312,7 +314,7 @@ class SmsProcessor:
             if state.opted_out:
                 logger.info("conversation %s texted %s while opted out: not answered", conversation_id, word.upper())
             else:
-                await self._notice(conversation_id, self._text("utter_sms_help"))
+                await self._notice(conversation_id, self._text("utter_sms_help", phone=self._phone_provider()))
             await self._gate.handle(message, _no_bot_reply, acknowledge=False)
             return
         if state.opted_out:
@@ -578,6 +580,14 @@ class SmsSender:
             await asyncio.to_thread(service.mark_failed, message.id, "not sent: Twilio confirmed the STOP itself")
             return True
         raise SmsSendError(f"Twilio: the number has opted out (error {TWILIO_OPTED_OUT})")
+
+
+def _helpline_phone() -> str:
+    """The helpline's number from config/helpline.yml, its one home; read when asked, so an edit needs no restart."""
+    from bot.config import Settings
+    from bot.hours import OpeningHours
+
+    return OpeningHours.from_file(Settings.from_env().helpline_config).phone
 
 
 def _default_service() -> HandoffService:

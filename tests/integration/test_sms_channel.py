@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.sms_text import is_gsm7, normalise, numbered_parts, segment_count
 from bot.config import PROJECT_ROOT
+from bot.hours import OpeningHours
 from bot.wording import Wording
 from tests.integration.sms_fixtures import (  # noqa: F401 (fixtures)
     AUTH_TOKEN,
@@ -23,6 +24,8 @@ from tests.integration.sms_fixtures import (  # noqa: F401 (fixtures)
     sms_stack,
     twilio_api,
 )
+
+HOURS = OpeningHours.from_file(PROJECT_ROOT / "config" / "helpline.yml")  # as the servers read it
 
 # utter_greet asks "What would you like to know…?": the answer to "I have a question" (however often typed).
 SENSIBLE_REPLIES = ("utter_how_can_i_help", "utter_greet", "utter_clarify", "utter_out_of_scope", "utter_default")
@@ -138,7 +141,9 @@ def test_stop_start_and_help(sms_stack, twilio_api):  # noqa: F811 (fixtures)
     assert any("bones" in b for b in twilio_api.wait_for(phone, count + 1)[count:])
     count = len(twilio_api.wait_until(phone, lambda b: "bones" in b[-1]))
     sms_stack.text(phone, "help")
-    assert twilio_api.wait_for(phone, count + 1)[count:] == [normalise(wording.text("utter_sms_help"))]
+    assert twilio_api.wait_for(phone, count + 1)[count:] == [
+        normalise(wording.text("utter_sms_help", phone=HOURS.phone))
+    ]
 
 
 def _tracker_texts(stack, conversation: str) -> list[str]:

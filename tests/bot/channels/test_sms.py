@@ -37,10 +37,11 @@ from bot.wording import Wording
 
 KEY = "k" * 40
 PHONE = "+447700900123"
+HELPLINE_PHONE = "0808 000 0000"  # the helpline's number, from the hours file in production
 DIGITS = "7700900123"
 WORDING = Wording(
     {
-        "utter_sms_help": "Nurse helpline. Text a question. Reply STOP to stop. Emergency: 999.",
+        "utter_sms_help": "Nurse helpline. Text a question or call {phone}. Reply STOP to stop. Emergency: 999.",
         "utter_sms_stopped": "You will not get any more messages from us. Reply START to start again.",
         "utter_sms_started": "Welcome back.",
         "utter_sms_error": "Sorry, something went wrong. Please try again.",
@@ -101,7 +102,9 @@ class Harness:
         self.rasa = FakeRasa()
         self.transmit = Transmit()
         gate = SmsGate(lambda: service, WORDING)
-        self.processor = SmsProcessor(self.store, lambda: service, lambda: WORDING, gate)
+        self.processor = SmsProcessor(
+            self.store, lambda: service, lambda: WORDING, gate, phone_provider=lambda: HELPLINE_PHONE
+        )
         self.worker = InboundWorker(self.store, self.processor)
         self.worker.attach(self.rasa)
         self.sender = SmsSender(self.store, lambda: service, self.transmit, lambda: WORDING)
@@ -366,7 +369,7 @@ def test_stop_inside_a_sentence_is_not_a_keyword(sms):
 
 def test_help_gets_the_help_text(sms):
     sms.text("help")
-    assert sms.rasa.seen == [] and sms.push() == [WORDING.text("utter_sms_help")]
+    assert sms.rasa.seen == [] and sms.push() == [WORDING.text("utter_sms_help", phone=HELPLINE_PHONE)]
 
 
 def test_cancel_leaves_the_nurse_queue_when_a_handoff_is_open(sms):
