@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
+from tests.integration.axe import assert_accessible, check_accessibility
 from tests.integration.console_fixtures import BrowserConsole, browser_console, chromium  # noqa: F401 (fixtures)
 
 PASSWORD = "a-long-browser-password"
@@ -27,9 +28,12 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
     page = context.new_page()
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
+    found: dict[str, str] = {}  # axe-core's violations (WCAG 2.1 A and AA) in each state reached
     try:
         page.goto(f"{url}/console")
         sign_in = page.locator("#sign-in-form")
+        expect(sign_in).to_be_visible()
+        check_accessibility(page, "the sign-in page", found)
         sign_in.get_by_label("Username").fill("jo")
         sign_in.get_by_label("Password").fill(PASSWORD)
         sign_in.get_by_role("button", name="Sign in").click()
@@ -57,6 +61,7 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
         expect(page.locator("#notice-text")).to_contain_text("Someone new is waiting: Asked to talk to a nurse")
         expect(page.locator("#announcer")).to_contain_text("1 person waiting")
         expect(page).to_have_title("(1) waiting – Nurse console")
+        check_accessibility(page, "the queue", found)
 
         # Keyboard only: open the conversation and claim it.
         entry.focus()
@@ -70,6 +75,7 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
         expect(page.locator("#fact-state")).to_have_text("You are looking after this")
         expect(page.locator("#transcript .msg-system")).to_contain_text("Jo Bloggs")
         expect(page).to_have_title("Nurse console")
+        check_accessibility(page, "a conversation open", found)
 
         reply = "Hello, I'm Jo, one of the breast care nurses. When did you first notice the lump?"
         reply_box.fill(reply)
@@ -85,6 +91,7 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
         expect(page.locator("#transcript .msg-person .text").last).to_have_text(
             "About a week ago. It doesn't hurt but it feels hard.", timeout=5000
         )
+        check_accessibility(page, "a conversation with the nurse's reply and the person's answer", found)
 
         # Another person waits, urgently, and their words look like HTML: they are shown as text.
         hostile = '<img src=x onerror="document.body.dataset.owned = 1">Help, I feel very unwell'
@@ -130,7 +137,9 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
         expect(page.locator("#mine-empty")).to_be_visible()
         view, _ = service.detail(handoff)
         assert view.state == "closed" and view.outcome == "Information and support given"
+        check_accessibility(page, "a closed conversation", found)
         assert page_errors == []
+        assert_accessible(found)
     finally:
         context.close()
 

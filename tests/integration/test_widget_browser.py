@@ -6,6 +6,7 @@ import time
 
 from bot.channels.webchat import NURSE_CSS_CLASS, SAFETY_NOTICE
 from bot.config import PROJECT_ROOT
+from tests.integration.axe import assert_accessible, check_accessibility
 from tests.integration.conftest import MONDAY_10AM
 from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     NurseSide,
@@ -26,6 +27,14 @@ LIVE = 10_000  # ms: the outbox pusher polls every 0.25 s
 
 def responses(person: WidgetPage, text: str):
     return person.messages.locator(".rw-response").filter(has_text=text)
+
+
+def greeted(person: WidgetPage) -> None:
+    """Waits for the whole greeting: its last message's chips, so a message sent next is not shown before it."""
+    from playwright.sync_api import expect
+
+    expect(responses(person, "not a diagnosis")).to_have_count(1, timeout=ANSWER)
+    expect(person.messages.locator(".rw-replies .rw-reply").first).to_be_visible(timeout=ANSWER)
 
 
 def wait_until(condition, what: str, timeout: float = 10.0):
@@ -255,6 +264,112 @@ def test_the_widget_works_on_the_listed_website_only(
         refusal = f"{unlisted.url.rstrip('/')} is not an accepted origin"
         wait_until(lambda: refusal in (widget_stack.data_dir / "rasa.log").read_text(), "the socket refuses it")
         expect(other.locator(".rw-launcher")).to_have_count(0)  # not connected: the widget stays hidden
+        assert person.errors == []
+    finally:
+        context.close()
+
+
+def test_the_widget_has_no_accessibility_violations_in_any_state(
+    chromium,  # noqa: F811
+    widget_stack: WidgetStack,  # noqa: F811
+    nurse_side: NurseSide,  # noqa: F811
+):
+    """axe-core, WCAG 2.1 A and AA: closed, the greeting, an answer with buttons, and a chat with a nurse."""
+    from playwright.sync_api import expect
+
+    widget_stack.set_clock(MONDAY_10AM)
+    nurses = nurse_side.service
+    context = chromium.new_context(viewport=VIEWPORT)
+    person = WidgetPage(context, widget_stack)
+    found: dict[str, str] = {}
+    try:
+        person.page.goto(widget_stack.demo_url)
+        expect(person.page.locator(".rw-launcher")).to_be_visible()  # connected, closed
+        expect(person.page.locator(".rw-conversation-container")).to_have_count(0)
+        check_accessibility(person.page, "closed", found)
+
+        person.open()
+        greeted(person)
+        check_accessibility(person.page, "the greeting", found)
+
+        person.say("/nlu_fallback")
+        expect(responses(person, "Sorry, I'm not sure I understood")).to_have_count(1, timeout=ANSWER)
+        expect(person.messages.locator(".rw-replies .rw-reply").last).to_be_visible()
+        check_accessibility(person.page, "an answer with buttons", found)
+
+        person.say("can I talk to a nurse please")
+        expect(responses(person, "in the queue")).to_have_count(1, timeout=ANSWER)
+        handoff = nurses.open_handoff(person.conversation_id())
+        assert handoff is not None
+        nurses.claim(handoff.id, nurse_side.nurse_id)
+        nurses.reply(handoff.id, nurse_side.nurse_id, "Hello, I'm Amy, one of the breast care nurses.")
+        expect(person.messages.locator(f".rw-response.{NURSE_CSS_CLASS}")).to_have_count(1, timeout=LIVE)
+        check_accessibility(person.page, "a chat with a nurse", found)
+        nurses.close(handoff.id, nurse_side.nurse_id, "Information and support given")
+        assert person.errors == []
+    finally:
+        context.close()
+    assert_accessible(found)
+
+
+def test_the_quick_replies_work_from_the_keyboard_alone(chromium, widget_stack: WidgetStack):  # noqa: F811
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport=VIEWPORT)
+    person = WidgetPage(context, widget_stack)
+    keyboard = person.page.keyboard
+    box = person.page.get_by_role("textbox", name="Your message")
+    try:
+        person.open()
+        greeted(person)
+        for turn, key in enumerate(("Enter", "Space"), start=1):
+            person.say("/nlu_fallback")
+            expect(responses(person, "Sorry, I'm not sure I understood")).to_have_count(turn, timeout=ANSWER)
+            chips = person.messages.locator(".rw-replies").last.get_by_role("button")
+            expect(chips.last).to_have_text("Talk to a nurse")
+            titles = chips.all_inner_texts()
+            assert titles[-2:] == ["Something else", "Talk to a nurse"] and len(titles) >= 3, titles
+            expect(box).to_be_focused()  # where the widget leaves the focus after sending
+
+            focused = []  # backwards from the text box: the chips, last to first
+            for _ in titles:
+                keyboard.press("Shift+Tab")
+                focused.append(person.page.evaluate("document.activeElement.textContent"))
+            assert focused == titles[::-1]
+            expect(chips.first).to_be_focused()
+            keyboard.press(key)
+
+            expect(person.messages.locator(".rw-client").last).to_have_text(titles[0])  # the person's choice
+            expect(responses(person, "last reviewed")).to_have_count(turn, timeout=ANSWER)  # and its answer
+            expect(box).to_be_focused()  # the chips are gone: the focus is back in the text box, not lost
+        assert person.errors == []
+    finally:
+        context.close()
+
+
+def test_a_long_answer_opens_at_its_start(chromium, widget_stack: WidgetStack):  # noqa: F811
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 600})  # messages: 300 px high
+    person = WidgetPage(context, widget_stack)
+    try:
+        person.open()
+        greeted(person)
+        person.say("what are the symptoms of secondary breast cancer")
+        expect(responses(person, "last reviewed")).to_have_count(1, timeout=ANSWER)  # the reply's last message
+        reply = person.messages.locator(".rw-group-message.rw-from-response").last
+        expect(reply.locator(".rw-response").first).to_contain_text("bones")
+        where = reply.evaluate(
+            """reply => {
+              const box = reply.closest(".rw-messages-container");
+              const shown = box.getBoundingClientRect();
+              const start = reply.querySelector(".rw-response").getBoundingClientRect();
+              return {height: reply.getBoundingClientRect().height, visible: box.clientHeight,
+                      top: start.top - shown.top - box.clientTop};
+            }"""
+        )
+        assert where["height"] > where["visible"], where  # a long reply: it cannot be seen whole
+        assert 0 <= where["top"] < where["visible"] / 2, where  # its start is in view, near the top
         assert person.errors == []
     finally:
         context.close()
