@@ -477,6 +477,35 @@ async def statistics(request: Request) -> HTTPResponse:
     return json_response(await blocking(_statistics, console(request)))
 
 
+def _content_review(app: Console) -> Dict[str, Any]:
+    """Every stored entry with its sources and review dates, overdue first; "today" is the helpline's date."""
+    today = app.handoffs.clock().astimezone(app.handoffs.hours.tz).date()
+    items = app.handoffs.content.items()
+    return {
+        "today": today.isoformat(),
+        "entries": len(items),
+        "overdue": sum(item.overdue(today) for item in items),
+        "items": [
+            {
+                "id": item.id,
+                "topic": item.topic,
+                "question": item.question,
+                "documents": list(item.documents),
+                "last_reviewed": item.last_reviewed.isoformat(),
+                "next_review_due": item.next_review_due.isoformat(),
+                "review_status": item.review_status,
+                "overdue": item.overdue(today),
+            }
+            for item in items
+        ],
+    }
+
+
+@signed_in("admin")
+async def content_review(request: Request) -> HTTPResponse:
+    return json_response(await blocking(_content_review, console(request)))
+
+
 async def openapi(request: Request) -> HTTPResponse:
     return json_response(console(request).spec)
 
@@ -498,6 +527,7 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     ("POST", "/api/nurses", create_nurse),
     ("POST", "/api/nurses/<nurse_id>/deactivate", deactivate_nurse),
     ("POST", "/api/nurses/<nurse_id>/activate", activate_nurse),
+    ("GET", "/api/content", content_review),
     ("GET", "/api/stats", statistics),
     ("GET", "/api/openapi.json", openapi),
 ]

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from bot.clock import Clock, clock_from_env
 from bot.config import Settings
+from bot.content.review import ContentReview
 from bot.db import make_session_factory, shared_engine
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
@@ -21,6 +22,7 @@ class Handoffs:
     accounts: NurseAccounts
     hours: OpeningHours
     clock: Clock
+    content: ContentReview  # for the content lead's page in the console
 
 
 def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
@@ -30,6 +32,7 @@ def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
         accounts=NurseAccounts(sessions, clock),
         hours=OpeningHours.from_file(settings.helpline_config),
         clock=clock,
+        content=ContentReview(sessions),
     )
 
 

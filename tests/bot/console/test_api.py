@@ -23,6 +23,7 @@ from bot.config import PROJECT_ROOT
 from bot.console import events as events_module
 from bot.console.app import create_app, load_openapi
 from bot.console.events import event_stream, parse_last_event_id
+from bot.content.review import ContentReview
 from bot.handoff.factory import Handoffs
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import EventView, HandoffService
@@ -46,6 +47,7 @@ ADMIN_ROUTES = [
     ("post", "/api/nurses/1/deactivate"),
     ("post", "/api/nurses/1/activate"),
     ("get", "/api/stats"),
+    ("get", "/api/content"),
 ]
 
 
@@ -646,6 +648,7 @@ def _in_process_app(session_factory):
         accounts=NurseAccounts(session_factory, system_clock),
         hours=OpeningHours.from_file(PROJECT_ROOT / "config" / "helpline.yml"),
         clock=system_clock,
+        content=ContentReview(session_factory),
     )
     return create_app(handoffs, b"k" * 32, 8, name=f"openapi_{uuid.uuid4().hex}")
 
