@@ -193,3 +193,34 @@ def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_consol
         assert page_errors == []
     finally:
         context.close()
+
+
+def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+    from playwright.sync_api import expect
+
+    from bot.content.importer import import_content
+    from bot.db import make_engine, make_session_factory
+
+    engine = make_engine(browser_console.server.database_url)
+    report = import_content(make_session_factory(engine), PROJECT_ROOT / "data" / "content")
+    engine.dispose()
+    browser_console.accounts.create("lead", "Lee Lead", PASSWORD, "admin")
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    found: dict[str, str] = {}
+    try:
+        page.goto(f"{browser_console.server.url}/console")
+        sign_in = page.locator("#sign-in-form")
+        sign_in.get_by_label("Username").fill("lead")
+        sign_in.get_by_label("Password").fill(PASSWORD)
+        sign_in.get_by_role("button", name="Sign in").click()
+        overdue = page.locator("#content-overdue")
+        expect(overdue).to_contain_text(f"of {report.entries} answers are past their review date")
+        rows = page.locator("#content-body tr")
+        expect(rows).to_have_count(report.entries)
+        expect(rows.first).to_contain_text("Overdue")  # the longest overdue first
+        expect(rows.last).to_contain_text("In date")
+        check_accessibility(page, "the admin panel with content reviews", found)
+        assert_accessible(found)
+    finally:
+        context.close()

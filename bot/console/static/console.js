@@ -799,7 +799,9 @@
   // ---------- administration ----------
 
   async function loadAdmin() {
-    const [stats, nurses] = await Promise.all([api("GET", "/api/stats"), api("GET", "/api/nurses")]);
+    const [stats, nurses, content] = await Promise.all(
+      [api("GET", "/api/stats"), api("GET", "/api/nurses"), api("GET", "/api/content")]);
+    showContentReview(content);
     const row = (label, figures) => el("tr", {},
       el("th", { scope: "row" }, label),
       el("td", {}, String(figures.handoffs)),
@@ -822,6 +824,19 @@
         el("td", {}, nurse.active ? "Active" : "Deactivated"),
         el("td", {}, action));
     }));
+  }
+
+  function showContentReview(content) {
+    $("content-overdue").textContent =
+      `${content.overdue} of ${content.entries} answers are past their review date (as of ${content.today}).`;
+    $("content-overdue").classList.toggle("has-overdue", content.overdue > 0);
+    $("content-body").replaceChildren(...content.items.map((item) => el("tr", { className: item.overdue ? "overdue" : "" },
+      el("td", {}, item.id),
+      el("td", {}, item.question),
+      el("td", {}, item.documents.join(", ")),
+      el("td", {}, item.last_reviewed),
+      el("td", {}, item.next_review_due),
+      el("td", {}, item.overdue ? "Overdue" : (item.review_status === "approved" ? "In date" : "Draft")))));
   }
 
   async function setActive(nurse, active, button) {
