@@ -67,7 +67,8 @@ WIDGET_DIR = PROJECT_ROOT / "node_modules" / "rasa-webchat"
 WIDGET_BUNDLE = "lib/index.js"  # the UMD build: React, ReactDOM and socket.io-client are bundled in
 STATIC_DIR = Path(__file__).parent / "static"
 DEMO_PAGE = STATIC_DIR / "demo.html"  # a string.Template: $title, $notice, $widget, $script, $socket_path, ...
-DEMO_SCRIPT = STATIC_DIR / "demo.js"  # starts the widget, and its accessibility layer
+DEMO_SCRIPT = STATIC_DIR / "demo.js"  # starts the widget, then its accessibility layer
+ACCESSIBLE_SCRIPT = STATIC_DIR / "accessible.js"  # the accessibility layer, for the demo page and embedding sites
 # The widget's CSS imports a font from Google; a health charity's visitors should not be announced to a third party.
 GOOGLE_FONTS_IMPORT = b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
 NURSE_CSS_CLASS = "helpline-nurse"
@@ -618,6 +619,14 @@ class SecureSocketIOInput(InputChannel):
                 return response.empty(status=304, headers=headers)
             return response.raw(body, content_type="application/javascript; charset=utf-8", headers=headers)
 
+        @blueprint.route("/accessible.js", methods=["GET"], name="accessible_script")
+        async def accessible_script(_: Request) -> HTTPResponse:
+            return response.raw(
+                _static(ACCESSIBLE_SCRIPT).encode(),
+                content_type="application/javascript; charset=utf-8",
+                headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+            )
+
         if not self.config.demo_page:
             return
 
@@ -634,6 +643,7 @@ class SecureSocketIOInput(InputChannel):
             prefix = request.path.rstrip("/")[: -len("/demo")]
             page = Template(_static(DEMO_PAGE)).substitute(
                 widget=_attribute(f"{prefix}/widget.js"),
+                accessible=_attribute(f"{prefix}/accessible.js"),
                 script=_attribute(f"{prefix}/demo.js"),
                 socket_path=_attribute(self.config.socketio_path.rstrip("/") + "/"),
                 title=_attribute(BOT_NAME),

@@ -6,7 +6,7 @@ import time
 
 from bot.channels.webchat import NURSE_CSS_CLASS, SAFETY_NOTICE
 from bot.config import PROJECT_ROOT
-from tests.integration.axe import assert_accessible, check_accessibility
+from tests.integration.axe import assert_accessible, axe_violations, check_accessibility
 from tests.integration.conftest import MONDAY_10AM
 from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     NurseSide,
@@ -251,10 +251,12 @@ def test_the_widget_works_on_the_listed_website_only(
     person = WidgetPage(context, widget_stack)
     try:
         person.page.goto(listed.url)
-        person.page.locator(".rw-launcher").click()
+        launcher = person.page.get_by_role("button", name="Open the chat")  # named by accessible.js, as embedded
+        launcher.click()
         expect(responses(person, "not a diagnosis")).to_have_count(1, timeout=ANSWER)
         person.say("what is recurrence")
         expect(responses(person, "last reviewed")).to_have_count(1, timeout=ANSWER)
+        assert axe_violations(person.page) == []  # the embedding site gets the accessibility layer too
 
         tried: list[str] = []
         other = context.new_page()

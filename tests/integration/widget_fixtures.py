@@ -34,11 +34,15 @@ bot.channels.webchat.SecureSocketIOInput:
 """
 WEBSITE_PAGE = """<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A charity's website</title></head>
-<body><h1>Breast cancer charity</h1>
+<body><main><h1>Breast cancer charity</h1></main>
+<div id="webchat"></div>
 <script src="{rasa}/webhooks/socketio/widget.js"></script>
+<script src="{rasa}/webhooks/socketio/accessible.js"></script>
 <script>
+  var holder = document.getElementById("webchat");
   window.WebChat.default({{socketUrl: "{rasa}", socketPath: "/socket.io/", title: "Nurse helpline assistant",
-    initPayload: "/greet", customMessageDelay: function () {{ return 200; }}}}, null);
+    initPayload: "/greet", customMessageDelay: function () {{ return 200; }}}}, holder);
+  window.HelplineAccessibleWidget(holder);
 </script></body></html>
 """
 
