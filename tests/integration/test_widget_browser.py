@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from bot.channels.webchat import NURSE_CSS_CLASS, SAFETY_NOTICE
@@ -19,7 +20,8 @@ from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     widget_stack,
 )
 
-SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
+# The README's screenshot is refreshed only when asked (HELPLINE_UPDATE_SCREENSHOT=1): a test run leaves the tree clean.
+README_SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
 VIEWPORT = {"width": 1280, "height": 860}
 ANSWER = 30_000  # ms: the first answers load the model's lazy parts
 LIVE = 10_000  # ms: the outbox pusher polls every 0.25 s
@@ -119,8 +121,10 @@ def test_a_nurse_reply_appears_live_and_marked_as_the_nurses(
         )
         expect(responses(person, "lump near my scar")).to_have_count(0)  # the assistant did not answer it
         person.messages.evaluate("node => { node.scrollTop = node.scrollHeight; }")
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        person.page.screenshot(path=str(SCREENSHOT))
+        if os.environ.get("HELPLINE_UPDATE_SCREENSHOT") == "1":
+            person.page.screenshot(path=str(README_SCREENSHOT))
+        else:
+            person.page.screenshot()  # still drawn, so a page that cannot be drawn fails here
 
         hostile = (
             "See [this page](javascript:document.body.dataset.owned=1), "
