@@ -16,6 +16,7 @@ from bot.handoff.notices import wait_minutes
 from bot.handoff.queue_notices import QueueNotices
 from bot.handoff.timing import JourneyTimes
 from bot.hours import describe_next_opening
+from bot.transcripts import spoken_turns
 
 TRANSCRIPT_TURNS = 50
 REASON_ASKED = "asked for a nurse"
@@ -32,9 +33,7 @@ def transcript(
 
     Rasa sends only a window of a long conversation; earlier turns come from the tracker store.
     """
-    events = tracker.events if events is None else events
-    said = [e for e in events if e.get("event") in ("user", "bot") and e.get("text")]
-    turns = [("person" if e["event"] == "user" else "bot", e["text"]) for e in said]
+    turns = spoken_turns(tracker.events if events is None else events)
     if len(turns) < TRANSCRIPT_TURNS:
         oldest = min((e["timestamp"] for e in tracker.events if e.get("timestamp")), default=None)
         if oldest is not None:

@@ -7,7 +7,7 @@ server sees only recent turns; a nurse taking over sees up to 50. Text there is 
 from __future__ import annotations
 
 import json
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import MetaData, Table, func, select
 from sqlalchemy.engine import Engine
@@ -15,6 +15,34 @@ from sqlalchemy.exc import NoSuchTableError
 
 Turn = Tuple[str, str]  # ("person" | "bot", text)
 SPEAKERS = {"user": "person", "bot": "bot"}
+PAYLOAD_PREFIX = "/"  # "/request_nurse": sent by a button or by the page, not typed
+EVENT_LINE = "[{intent}]"  # what stands in the transcript for a payload no button offered
+
+
+def spoken_turns(events: Sequence[Dict[str, Any]]) -> List[Turn]:
+    """Rasa's user and bot events as the nurse should read them.
+
+    A payload is never shown as the person's words: a button's payload shows as that button's title
+    (from the bot message that offered it); any other payload ("/greet", sent by the widget when it
+    opens, or NURSE by SMS) shows as an event line naming its intent, "[request_nurse]".
+    """
+    turns: List[Turn] = []
+    offered: Dict[str, str] = {}
+    for event in events:
+        kind, text = event.get("event"), event.get("text")
+        if kind == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            if buttons:
+                offered = {str(b["payload"]): str(b["title"]) for b in buttons if b.get("payload") and b.get("title")}
+            if text:
+                turns.append(("bot", text))
+        elif kind == "user" and text:
+            if text.startswith(PAYLOAD_PREFIX):
+                intent = text[len(PAYLOAD_PREFIX) :].split("{", 1)[0].split("@", 1)[0]
+                turns.append(("person", offered.get(text) or EVENT_LINE.format(intent=intent)))
+            else:
+                turns.append(("person", text))
+    return turns
 
 
 class TranscriptStore:
@@ -53,5 +81,4 @@ class TranscriptStore:
         )
         with self._engine.connect() as connection:
             rows = connection.execute(query).all()
-        turns = [(SPEAKERS[kind], json.loads(data).get("text")) for kind, data in reversed(rows)]
-        return [(speaker, text) for speaker, text in turns if text]
+        return spoken_turns([{**json.loads(data), "event": kind} for kind, data in reversed(rows)])
