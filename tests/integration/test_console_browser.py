@@ -22,7 +22,7 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
     service, url = browser_console.service, browser_console.server.url
     browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
     sam = browser_console.accounts.create("sam", "Sam Patel", PASSWORD)
-    service.leave_message("sms-447700900123", "sms", "Please ring me tomorrow about my scan results. Thank you.")
+    service.leave_message("sms-447700900123", "twilio", "Please ring me tomorrow about my scan results. Thank you.")
 
     context = chromium.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
@@ -177,7 +177,7 @@ def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_consol
         entry = page.locator(f'#left-messages button[data-id="{left}"]')
         expect(entry).to_contain_text("My scar has gone red")
         expect(entry).not_to_contain_text("can i speak to a nurse")  # the message, not the chat before it
-        expect(entry).to_contain_text("SMS")
+        expect(entry).to_contain_text("Text message")  # the channel in words, not "twilio"
         entry.click()
         expect(page.locator("#fact-state")).to_have_text("Message waiting: claim it to reply")
         expect(page.locator("#transcript .msg-context").first).to_contain_text("can i speak to a nurse")

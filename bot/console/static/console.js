@@ -6,7 +6,8 @@
   const CLAIM_LOST = "Another nurse has already claimed this conversation.";
   const LONG_WAIT_SECONDS = 10 * 60;
   const TICK_MS = 5000;
-  const CHANNELS = { rest: "Web chat", sms: "SMS", twilio: "SMS", whatsapp: "WhatsApp", socketio: "Web chat" };
+  // The channels' names as Rasa records them (bot/channels): the website widget, the SMS line, and the REST API.
+  const CHANNELS = { socketio: "Web chat", twilio: "Text message", rest: "REST API" };
   const AUTHORS = { person: "Person", bot: "Bot", nurse: "Nurse", system: "System" };
   const STATES = {
     waiting: "Waiting for a nurse",
@@ -652,7 +653,7 @@
     $("claim-actions").hidden = handoff.state !== "waiting";
     $("reply-form").hidden = !mine;
     $("reply-label").textContent = handoff.kind === "message"
-      ? (channelName(handoff.channel) === "SMS" ? "Reply to their message (sent as a text)" : "Reply to their message (shown in their chat)")
+      ? (handoff.channel === "twilio" ? "Reply to their message (sent as a text)" : "Reply to their message (shown in their chat)")
       : "Reply to the person";
     $("end-actions").hidden = !mine;
     $("hand-back").hidden = handoff.kind !== "live";
