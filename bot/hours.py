@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -11,6 +13,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import yaml
 
+logger = logging.getLogger(__name__)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SEARCH_DAYS = 400
 
@@ -48,8 +51,33 @@ def _time(value: Any, where: str) -> dt.time:
         raise HoursConfigError(f"{where}: {value!r} is not a time like 09:00") from error
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """One reading of the config: everything the answers below depend on."""
+
+    weekly: Mapping[int, Window]
+    tz: ZoneInfo
+    closures: tuple[Closure, ...]
+    handoff_cutoff: dt.timedelta
+    phone: str
+    holidays: Any
+
+
+def _stamp(path: Path) -> Optional[tuple[int, int]]:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
 class OpeningHours:
-    """Weekly hours minus bank holidays and configured closures, in one time zone."""
+    """Weekly hours minus bank holidays and configured closures, in one time zone.
+
+    Read from a file (`from_file`), they follow the file: an edit to config/helpline.yml takes
+    effect in every process at its next question, without a restart. An edit that does not read
+    keeps the hours last read, and says why in the log, so a typo never opens or closes the line.
+    """
 
     def __init__(
         self,
@@ -62,12 +90,48 @@ class OpeningHours:
         handoff_cutoff: dt.timedelta = dt.timedelta(0),
         phone: str = "",
     ):
-        self.weekly = dict(weekly)
-        self.tz = ZoneInfo(timezone)
-        self.closures = closures
-        self.handoff_cutoff = handoff_cutoff
-        self.phone = phone
-        self._holidays = holidays.country_holidays(holiday_country, subdiv=holiday_subdiv) if holiday_country else None
+        self._read = _Rules(
+            weekly=dict(weekly),
+            tz=ZoneInfo(timezone),
+            closures=closures,
+            handoff_cutoff=handoff_cutoff,
+            phone=phone,
+            holidays=holidays.country_holidays(holiday_country, subdiv=holiday_subdiv) if holiday_country else None,
+        )
+        self._source: Optional[Path] = None
+        self._source_stamp: Optional[tuple[int, int]] = None
+
+    def _rules(self) -> _Rules:
+        if self._source is not None:
+            stamp = _stamp(self._source)
+            if stamp is not None and stamp != self._source_stamp:
+                self._source_stamp = stamp
+                try:
+                    self._read = OpeningHours.from_file(self._source)._read
+                    logger.info("opening hours read again from %s", self._source)
+                except (OSError, yaml.YAMLError, HoursConfigError, KeyError, TypeError, AttributeError) as error:
+                    logger.error("%s does not read (%s): the hours read before stay in force", self._source, error)
+        return self._read
+
+    @property
+    def weekly(self) -> Mapping[int, Window]:
+        return self._rules().weekly
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self._rules().tz
+
+    @property
+    def closures(self) -> tuple[Closure, ...]:
+        return self._rules().closures
+
+    @property
+    def handoff_cutoff(self) -> dt.timedelta:
+        return self._rules().handoff_cutoff
+
+    @property
+    def phone(self) -> str:
+        return self._rules().phone
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> OpeningHours:
@@ -110,11 +174,16 @@ class OpeningHours:
 
     @classmethod
     def from_file(cls, path: Path) -> OpeningHours:
+        """The hours in `path`, following later edits of it; a file that does not read fails here, at start-up."""
+        stamp = _stamp(path)
         with open(path, encoding="utf-8") as handle:
-            return cls.from_mapping(yaml.safe_load(handle) or {})
+            hours = cls.from_mapping(yaml.safe_load(handle) or {})
+        hours._source, hours._source_stamp = Path(path), stamp
+        return hours
 
     def is_bank_holiday(self, day: dt.date) -> bool:
-        return self._holidays is not None and day in self._holidays
+        found = self._rules().holidays
+        return found is not None and day in found
 
     def sessions_on(self, day: dt.date) -> list[Session]:
         """The day's opening stretches after bank holidays and closures are taken out."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -120,3 +121,41 @@ def test_clock_time():
     assert clock_time(dt.time(9)) == "9am"
     assert clock_time(dt.time(12, 30)) == "12:30pm"
     assert clock_time(dt.time(16)) == "4pm"
+
+
+# ----- an edit of the file takes effect without a restart -----
+
+
+def _write(path, text: str, mtime: int) -> None:
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(mtime, mtime))  # an explicit time: edits in one test can be closer than the clock's tick
+
+
+def test_an_edit_to_the_hours_file_takes_effect_in_a_running_process(tmp_path):
+    from bot.config import PROJECT_ROOT
+
+    path = tmp_path / "helpline.yml"
+    original = (PROJECT_ROOT / "config" / "helpline.yml").read_text(encoding="utf-8")
+    _write(path, original, 1_000_000_000)
+    hours = OpeningHours.from_file(path)
+    monday = at("2026-11-23 10:00:00")
+    assert hours.accepts_handoffs(monday) and hours.phone == "0808 800 6000"
+
+    closed = original.replace("closures:\n", "closures:\n  - {date: 2026-11-23, reason: Staff training}\n")
+    _write(path, closed.replace("0808 800 6000", "0808 800 6001"), 2_000_000_000)
+    assert not hours.accepts_handoffs(monday) and hours.phone == "0808 800 6001"
+    assert hours.next_opening(monday).opens == at("2026-11-24 09:00:00")
+
+
+def test_an_edit_that_does_not_read_keeps_the_hours_read_before(tmp_path, caplog):
+    from bot.config import PROJECT_ROOT
+
+    path = tmp_path / "helpline.yml"
+    original = (PROJECT_ROOT / "config" / "helpline.yml").read_text(encoding="utf-8")
+    _write(path, original, 1_000_000_000)
+    hours = OpeningHours.from_file(path)
+    _write(path, original.replace('opens: "09:00", closes: "16:00"}', 'opens: "nine", closes: "16:00"}'), 2_000_000_000)
+    assert hours.accepts_handoffs(at("2026-11-23 10:00:00"))
+    assert "the hours read before stay in force" in caplog.text
+    _write(path, "opening_hours: [not, a, mapping", 3_000_000_000)
+    assert hours.accepts_handoffs(at("2026-11-23 10:00:00"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -78,6 +79,11 @@ class Stack:
         return self.data_dir / "clock"
 
     @property
+    def hours_file(self) -> Path:
+        """The stack's own copy of config/helpline.yml, which a test may edit while the servers run."""
+        return self.data_dir / "helpline.yml"
+
+    @property
     def database_url(self) -> str:
         return f"sqlite:///{self.data_dir / 'helpline.db'}"
 
@@ -91,6 +97,7 @@ class Stack:
             HELPLINE_DATA_DIR=str(self.data_dir),
             HELPLINE_DATABASE_URL=self.database_url,
             HELPLINE_CLOCK_FILE=str(self.clock_file),
+            HELPLINE_CONFIG=str(self.hours_file),
             ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
             TRACKER_DB_DIALECT="sqlite",
             TRACKER_DB=str(self.data_dir / "tracker.db"),
@@ -111,6 +118,8 @@ class Stack:
         """A hook for subclasses, e.g. to write their credentials file."""
 
     def start(self) -> None:
+        if not self.hours_file.exists():
+            shutil.copyfile(PROJECT_ROOT / "config" / "helpline.yml", self.hours_file)
         self.before_start()
         env = self.env
         logs = {name: self.data_dir / f"{name}.log" for name in ("actions", "rasa")}

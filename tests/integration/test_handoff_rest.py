@@ -139,3 +139,21 @@ def test_message_text_never_reaches_the_logs(service):
     service.say(f"p-{uuid.uuid4()}", f"what is recurrence {marker}")
     for log in ("rasa.log", "actions.log"):
         assert marker not in (service.data_dir / log).read_text(errors="replace")
+
+
+def test_a_closure_added_to_the_hours_file_takes_effect_without_a_restart(service):
+    """The operations lead closes the line for today (say, staff training) by editing the hours file."""
+    original = service.hours_file.read_text(encoding="utf-8")
+    person = f"p-{uuid.uuid4()}"
+    try:
+        closed_today = original.replace("closures:\n", "closures:\n  - {date: 2026-11-23, reason: Staff training}\n")
+        assert closed_today != original
+        service.hours_file.write_text(closed_today, encoding="utf-8")
+        replies = " ".join(texts(service.say(person, "can I talk to a nurse please")))
+        assert "in the queue" not in replies and "leave a message" in replies.lower()
+        assert "Tuesday" in replies  # when it opens next
+    finally:
+        service.hours_file.write_text(original, encoding="utf-8")
+    later = f"p-{uuid.uuid4()}"
+    assert "in the queue" in " ".join(texts(service.say(later, "can I talk to a nurse please")))  # open again
+    assert "left the queue" in " ".join(texts(service.say(later, "back to the bot")))  # leaves the queue empty
