@@ -151,7 +151,7 @@ def test_a_closure_added_to_the_hours_file_takes_effect_without_a_restart(servic
         service.hours_file.write_text(closed_today, encoding="utf-8")
         replies = " ".join(texts(service.say(person, "can I talk to a nurse please")))
         assert "in the queue" not in replies and "leave a message" in replies.lower()
-        assert "Tuesday" in replies  # when it opens next
+        assert "open again tomorrow at 9" in replies  # Tuesday, when it opens next
     finally:
         service.hours_file.write_text(original, encoding="utf-8")
     later = f"p-{uuid.uuid4()}"
