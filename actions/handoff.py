@@ -64,7 +64,7 @@ def request_nurse(
     chatting with a nurse: a nurse holding it replies to it; one nobody holds yet becomes a live chat.
     """
     now = services.now()
-    accepting = services.hours.accepts_handoffs(now)
+    accepting = services.accepts_handoffs(now)
     left = LeftMessages(services.handoff).open_for(tracker.sender_id)
     if left is not None and left.kind == "message" and (left.state == "claimed" or not accepting):
         return _left_message_status(dispatcher, services, left)
@@ -85,7 +85,10 @@ def request_nurse(
                 placed.handoff.id, placed.position
             )
         return [SlotSet(OFFER_SLOT, None)]
-    if services.hours.is_open(now):
+    pause = services.pause.current() if services.hours.is_open(now) else None
+    if pause is not None:
+        dispatcher.utter_message(response="utter_handoffs_paused", message=pause.message)
+    elif services.hours.is_open(now):
         dispatcher.utter_message(response="utter_handoff_closing_soon")
     utter_helpline_status(dispatcher, services)  # closed: "Our nurses aren't available right now…"
     dispatcher.utter_message(response="utter_offer_leave_message")
@@ -112,7 +115,7 @@ def utter_reply_after(dispatcher: CollectingDispatcher, services: Services) -> N
 def offer_more_help(dispatcher: CollectingDispatcher, services: Services) -> List[EventType]:
     """After the bot has failed twice: offer a nurse now, or a message for when the helpline opens."""
     dispatcher.utter_message(response="utter_offer_helpline")
-    if services.hours.accepts_handoffs(services.now()):
+    if services.accepts_handoffs(services.now()):
         dispatcher.utter_message(response="utter_offer_nurse")
         return [SlotSet(OFFER_SLOT, "nurse")]
     utter_helpline_status(dispatcher, services)

@@ -51,7 +51,7 @@ class ActionUrgentSymptom(Action):
         advice = safety_reply(disposition)
         dispatcher.utter_message(response=advice)
         services = service_registry.get_services()
-        if services.hours.accepts_handoffs(services.now()):
+        if services.accepts_handoffs(services.now()):
             said = [("bot", wording().text(advice)), ("bot", wording().text(NURSE_ASKED))]
             services.handoff.request(
                 tracker.sender_id,
@@ -73,7 +73,7 @@ class ActionCrisis(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_crisis")
         services = service_registry.get_services()
-        if services.hours.accepts_handoffs(services.now()):
+        if services.accepts_handoffs(services.now()):
             dispatcher.utter_message(response="utter_offer_nurse")
             return [SlotSet(OFFER_SLOT, "nurse")]
         return [SlotSet(OFFER_SLOT, None)]

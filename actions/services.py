@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +14,7 @@ from bot.content.schema import TOPICS
 from bot.content.service import ContentService
 from bot.db import make_session_factory, shared_engine
 from bot.handoff.factory import build_handoffs
+from bot.handoff.pause import HandoffPause
 from bot.handoff.service import HandoffService
 from bot.hours import OpeningHours
 from bot.transcripts import TranscriptStore
@@ -28,6 +30,11 @@ class Services:
     transcripts: TranscriptStore
     questions: QuestionReader
     wording: Wording
+    pause: HandoffPause
+
+    def accepts_handoffs(self, at: dt.datetime) -> bool:
+        """Open, not within the cut-off before closing, and new chats not paused by an admin."""
+        return self.hours.accepts_handoffs(at) and self.pause.current() is None
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
@@ -47,6 +54,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         transcripts=transcripts,
         questions=QuestionReader(TOPICS, load_follow_up_words()),
         wording=Wording.from_domain(),
+        pause=handoffs.pause,
     )
 
 

@@ -501,6 +501,42 @@ def _content_review(app: Console) -> Dict[str, Any]:
     }
 
 
+PAUSE_MESSAGE_MAX = 300
+
+
+def _pause_json(app: Console) -> Dict[str, Any]:
+    pause = app.handoffs.pause.current()
+    if pause is None:
+        return {"paused": False}
+    return {
+        "paused": True,
+        "message": pause.message,
+        "paused_at": iso(pause.paused_at),
+        "paused_by": pause.paused_by_name,
+    }
+
+
+@signed_in()
+async def pause_state(request: Request) -> HTTPResponse:
+    return json_response(await blocking(_pause_json, console(request)))
+
+
+@signed_in("admin")
+async def pause_new_chats(request: Request) -> HTTPResponse:
+    """New chats stop at once in every process; people who ask for a nurse are told `message`, offered to leave one."""
+    message = text_field(json_body(request), "message", PAUSE_MESSAGE_MAX)
+    app = console(request)
+    await blocking(app.handoffs.pause.pause, request.ctx.nurse.id, message)
+    return json_response(await blocking(_pause_json, app), status=201)
+
+
+@signed_in("admin")
+async def resume_new_chats(request: Request) -> HTTPResponse:
+    app = console(request)
+    await blocking(app.handoffs.pause.resume, request.ctx.nurse.id)
+    return json_response(await blocking(_pause_json, app))
+
+
 @signed_in("admin")
 async def content_review(request: Request) -> HTTPResponse:
     return json_response(await blocking(_content_review, console(request)))
@@ -528,6 +564,9 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     ("POST", "/api/nurses/<nurse_id>/deactivate", deactivate_nurse),
     ("POST", "/api/nurses/<nurse_id>/activate", activate_nurse),
     ("GET", "/api/content", content_review),
+    ("GET", "/api/pause", pause_state),
+    ("POST", "/api/pause", pause_new_chats),
+    ("POST", "/api/pause/resume", resume_new_chats),
     ("GET", "/api/stats", statistics),
     ("GET", "/api/openapi.json", openapi),
 ]

@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.content.review import ContentReview
 from bot.db import make_session_factory, shared_engine
 from bot.handoff.nurses import NurseAccounts
+from bot.handoff.pause import HandoffPause
 from bot.handoff.service import HandoffService
 from bot.hours import OpeningHours
 from bot.wording import Wording
@@ -23,6 +24,7 @@ class Handoffs:
     hours: OpeningHours
     clock: Clock
     content: ContentReview  # for the content lead's page in the console
+    pause: HandoffPause
 
 
 def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
@@ -33,6 +35,7 @@ def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
         hours=OpeningHours.from_file(settings.helpline_config),
         clock=clock,
         content=ContentReview(sessions),
+        pause=HandoffPause(sessions, clock),
     )
 
 

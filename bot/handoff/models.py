@@ -148,3 +148,20 @@ class HandoffEvent(Base):
     actor = Column(String(10), nullable=False)
     kind = Column(String(30), nullable=False)
     detail = Column(Text, nullable=True)
+
+
+class HelplinePause(Base):
+    """New handoffs paused by an admin (sickness, a storm), with a message for the people who ask.
+
+    `is_open` is true while the pause lasts and NULL once resumed: its unique constraint allows one open pause.
+    """
+
+    __tablename__ = "helpline_pauses"
+
+    id = Column(Integer, primary_key=True)
+    paused_at = Column(DateTime(timezone=True), nullable=False)
+    paused_by = Column(Integer, ForeignKey("nurses.id"), nullable=False)
+    message = Column(Text, nullable=False)
+    is_open = Column(Boolean, nullable=True, unique=True)
+    resumed_at = Column(DateTime(timezone=True), nullable=True)
+    resumed_by = Column(Integer, ForeignKey("nurses.id"), nullable=True)

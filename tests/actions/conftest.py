@@ -14,6 +14,7 @@ from actions.services import Services
 from bot.content.questions import QuestionReader, load_follow_up_words
 from bot.content.schema import TOPICS
 from bot.db import make_engine
+from bot.handoff.pause import HandoffPause
 from bot.handoff.service import HandoffService
 from bot.transcripts import TranscriptStore
 from bot.wording import Wording
@@ -47,6 +48,7 @@ def services(monkeypatch, imported, content_service, hours, clock, tracker_engin
         transcripts=TranscriptStore(tracker_engine),
         questions=QuestionReader(TOPICS, load_follow_up_words()),
         wording=Wording.from_domain(),
+        pause=HandoffPause(imported, now),
     )
     monkeypatch.setattr(service_registry, "get_services", lambda: built)
     return built

@@ -152,3 +152,23 @@ def test_yes_to_a_nurse_offered_after_two_misses_is_an_ordinary_place(services):
     request(tracker)
     handoff = services.handoff.open_handoff("test-user")
     assert handoff.priority == "normal" and handoff.reason == "the assistant could not help"
+
+
+def test_while_new_chats_are_paused_a_request_gets_the_admins_message_and_the_offer_of_a_message(services, imported):
+    from argon2 import PasswordHasher
+
+    from bot.handoff.nurses import NurseAccounts
+
+    admin = NurseAccounts(imported, services.now, PasswordHasher(time_cost=1, memory_cost=1024)).create(
+        "lead", "Lee Lead", "a long enough password", "admin"
+    )
+    services.pause.pause(admin.id, "Our nurses are all in training this morning.")
+    responses, messages, events = request(make_tracker("request_nurse"))
+    assert responses == ["utter_handoffs_paused", "utter_helpline_open_now", "utter_offer_leave_message"]
+    assert messages[0]["message"] == "Our nurses are all in training this morning."
+    assert events == [SlotSet("handoff_offer", "leave_message")]
+    assert services.handoff.queue() == []
+
+    services.pause.resume(admin.id)
+    responses, _, _ = request(make_tracker("request_nurse"))
+    assert responses == ["utter_handoff_queued"]

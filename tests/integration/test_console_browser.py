@@ -221,6 +221,19 @@ def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser
         expect(rows.first).to_contain_text("Overdue")  # the longest overdue first
         expect(rows.last).to_contain_text("In date")
         check_accessibility(page, "the admin panel with content reviews", found)
+
+        # Pausing new chats: the admin writes what people will be told; every nurse sees the banner.
+        page.get_by_label("Message for people who ask for a nurse while paused").fill(
+            "Please leave us a message today."
+        )
+        page.get_by_role("button", name="Pause new chats").click()
+        banner = page.locator("#paused-banner")
+        expect(banner).to_be_visible()
+        expect(banner).to_contain_text('People are told: "Please leave us a message today."')
+        check_accessibility(page, "new chats paused", found)
+        page.get_by_role("button", name="Take new chats again").click()
+        expect(banner).to_be_hidden()
+        expect(page.locator("#pause-state")).to_have_text("New chats are open.")
         assert_accessible(found)
     finally:
         context.close()

@@ -34,6 +34,7 @@
     reconnectTimer: null,
     noticeTimer: null,
     pending: {},
+    paused: false,  // new chats paused by an admin (GET /api/pause)
     busy: false,
     soundOn: localStorage.getItem("helpline-console:sound") !== "off",
     audio: null,
@@ -338,6 +339,7 @@
     mine: () => refreshMine(),
     detail: () => (state.openId ? loadDetail(state.openId) : Promise.resolve()),
     admin: () => (state.me && state.me.role === "admin" ? loadAdmin() : Promise.resolve()),
+    pause: () => loadPause(),
   };
 
   function refreshSoon(what) {
@@ -385,6 +387,10 @@
         break;
       case "nurse_reply":
         if (open) refreshSoon("detail");
+        break;
+      case "handoffs_paused":
+      case "handoffs_resumed":
+        refreshSoon("pause").then(() => announce(event.kind === "handoffs_paused" ? "New chats are paused." : "New chats are open again."));
         break;
       default:
         refreshSoon("queue");
@@ -840,6 +846,41 @@
       el("td", {}, item.overdue ? "Overdue" : (item.review_status === "approved" ? "In date" : "Draft")))));
   }
 
+  // ---------- pausing new chats ----------
+
+  async function loadPause() {
+    const pause = await api("GET", "/api/pause");
+    state.paused = pause.paused;
+    $("paused-banner").hidden = !pause.paused;
+    $("paused-text").textContent = pause.paused
+      ? `${pause.paused_by} paused them at ${clock(pause.paused_at)}. People are told: "${pause.message}"` : "";
+    $("pause-state").textContent = pause.paused ? "New chats are paused." : "New chats are open.";
+    $("pause-message-field").hidden = pause.paused;
+    $("pause-button").textContent = pause.paused ? "Take new chats again" : "Pause new chats";
+  }
+
+  async function submitPause(event) {
+    event.preventDefault();
+    $("admin-error").textContent = "";
+    try {
+      if (state.paused) {
+        await api("POST", "/api/pause/resume");
+      } else {
+        const message = $("pause-message").value.trim();
+        if (!message) {
+          $("admin-error").textContent = "Write the message people will see while new chats are paused.";
+          $("pause-message").focus();
+          return;
+        }
+        await api("POST", "/api/pause", { message });
+        $("pause-message").value = "";
+      }
+      await loadPause();
+    } catch (error) {
+      $("admin-error").textContent = error.message;
+    }
+  }
+
   async function setActive(nurse, active, button) {
     if (!active && !window.confirm(`Deactivate ${nurse.username}? They will be signed out straight away.`)) return;
     button.disabled = true;
@@ -904,6 +945,7 @@
     $("release").addEventListener("click", release);
     $("close-form").addEventListener("submit", closeConversation);
     $("new-nurse-form").addEventListener("submit", addNurse);
+    $("pause-form").addEventListener("submit", submitPause);
     document.addEventListener("pointerdown", unlockAudio);
     document.addEventListener("keydown", unlockAudio);
     window.setInterval(tick, TICK_MS);

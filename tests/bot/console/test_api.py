@@ -26,6 +26,7 @@ from bot.console.events import event_stream, parse_last_event_id
 from bot.content.review import ContentReview
 from bot.handoff.factory import Handoffs
 from bot.handoff.nurses import NurseAccounts
+from bot.handoff.pause import HandoffPause
 from bot.handoff.service import EventView, HandoffService
 from bot.hours import OpeningHours
 from bot.wording import Wording
@@ -48,6 +49,8 @@ ADMIN_ROUTES = [
     ("post", "/api/nurses/1/activate"),
     ("get", "/api/stats"),
     ("get", "/api/content"),
+    ("post", "/api/pause"),
+    ("post", "/api/pause/resume"),
 ]
 
 
@@ -649,6 +652,7 @@ def _in_process_app(session_factory):
         hours=OpeningHours.from_file(PROJECT_ROOT / "config" / "helpline.yml"),
         clock=system_clock,
         content=ContentReview(session_factory),
+        pause=HandoffPause(session_factory, system_clock),
     )
     return create_app(handoffs, b"k" * 32, 8, name=f"openapi_{uuid.uuid4().hex}")
 
