@@ -82,6 +82,10 @@ class Entry(Base):
         "Citation", order_by="Citation.position", cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
     )
 
+    def documents(self) -> tuple[str, ...]:
+        """The primary source first, then every other document its quotes cite, each once."""
+        return tuple(dict.fromkeys([self.source_document, *(c.document for c in self.citations)]))
+
 
 class Citation(Base):
     """One seed passage an entry restates, verbatim, so every answer can be traced to its source."""

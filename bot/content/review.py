@@ -42,7 +42,7 @@ class ContentReview:
                     id=row.id,
                     topic=row.topic,
                     question=row.question,
-                    documents=tuple(dict.fromkeys([row.source_document, *(c.document for c in row.citations)])),
+                    documents=row.documents(),
                     last_reviewed=row.last_reviewed,
                     next_review_due=row.next_review_due,
                     review_status=row.review_status,

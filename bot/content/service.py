@@ -123,7 +123,7 @@ class ContentService:
                 sms_answer=r.sms_answer,
                 source_document=r.source_document,
                 source_section=r.source_section,
-                documents=tuple(dict.fromkeys([r.source_document, *(c.document for c in r.citations)])),
+                documents=r.documents(),
                 last_reviewed=r.last_reviewed,
                 next_review_due=r.next_review_due,
             )

@@ -16,6 +16,14 @@ README_SCREENSHOT = PROJECT_ROOT / "docs" / "console.png"
 CLAIM_LOST = "Another nurse has already claimed this conversation."
 
 
+def sign_in_as(page, username: str) -> None:
+    """Signs in on the console page shown, with the keyboard-reachable form, as a nurse would."""
+    form = page.locator("#sign-in-form")
+    form.get_by_label("Username").fill(username)
+    form.get_by_label("Password").fill(PASSWORD)
+    form.get_by_role("button", name="Sign in").click()
+
+
 def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_console: BrowserConsole, tmp_path):  # noqa: F811 (fixtures)
     from playwright.sync_api import expect
 
@@ -34,9 +42,7 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
         sign_in = page.locator("#sign-in-form")
         expect(sign_in).to_be_visible()
         check_accessibility(page, "the sign-in page", found)
-        sign_in.get_by_label("Username").fill("jo")
-        sign_in.get_by_label("Password").fill(PASSWORD)
-        sign_in.get_by_role("button", name="Sign in").click()
+        sign_in_as(page, "jo")
         expect(page.locator("#signed-in-as")).to_have_text("Jo Bloggs (nurse)")
         expect(page.locator("#connection")).to_have_text("Live", timeout=5000)
         expect(page.locator("#queue-empty")).to_be_visible()
@@ -170,10 +176,7 @@ def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_consol
     page.on("pageerror", lambda error: page_errors.append(str(error)))
     try:
         page.goto(f"{url}/console")
-        sign_in = page.locator("#sign-in-form")
-        sign_in.get_by_label("Username").fill("jo")
-        sign_in.get_by_label("Password").fill(PASSWORD)
-        sign_in.get_by_role("button", name="Sign in").click()
+        sign_in_as(page, "jo")
         entry = page.locator(f'#left-messages button[data-id="{left}"]')
         expect(entry).to_contain_text("My scar has gone red")
         expect(entry).not_to_contain_text("can i speak to a nurse")  # the message, not the chat before it
@@ -210,10 +213,7 @@ def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser
     found: dict[str, str] = {}
     try:
         page.goto(f"{browser_console.server.url}/console")
-        sign_in = page.locator("#sign-in-form")
-        sign_in.get_by_label("Username").fill("lead")
-        sign_in.get_by_label("Password").fill(PASSWORD)
-        sign_in.get_by_role("button", name="Sign in").click()
+        sign_in_as(page, "lead")
         overdue = page.locator("#content-overdue")
         expect(overdue).to_contain_text(f"of {report.entries} answers are past their review date")
         rows = page.locator("#content-body tr")
