@@ -7,22 +7,13 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import Services
-from bot.hours import clock_time, describe_next_opening
-
-
-def weekly_hours(services: Services) -> str:
-    """Monday to Friday 9am to 4pm, Saturday 9am to 1pm (from config/helpline.yml)."""
-    parts = []
-    for first, last, opens, closes in services.hours.weekly_summary():
-        days = first.title() if first == last else f"{first.title()} to {last.title()}"
-        parts.append(f"{days} {clock_time(opens)} to {clock_time(closes)}")
-    return ", ".join(parts)
+from bot.hours import clock_time, describe_next_opening, weekly_hours
 
 
 def utter_helpline_status(dispatcher: CollectingDispatcher, services: Services) -> bool:
     """Says whether the nurses can be reached now, or when they can; returns whether open."""
     now = services.now()
-    common: dict[str, Any] = {"phone": services.hours.phone, "weekly_hours": weekly_hours(services)}
+    common: dict[str, Any] = {"phone": services.hours.phone, "weekly_hours": weekly_hours(services.hours)}
     session = services.hours.current_session(now)
     if session is not None:
         closes = session.closes.timetz().replace(tzinfo=None)

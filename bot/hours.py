@@ -255,6 +255,15 @@ def clock_time(value: dt.time) -> str:
     return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
 
 
+def weekly_hours(hours: OpeningHours) -> str:
+    """Monday to Friday 9am to 4pm, Saturday 9am to 1pm (from config/helpline.yml)."""
+    parts = []
+    for first, last, opens, closes in hours.weekly_summary():
+        days = first.title() if first == last else f"{first.title()} to {last.title()}"
+        parts.append(f"{days} {clock_time(opens)} to {clock_time(closes)}")
+    return ", ".join(parts)
+
+
 @dataclass(frozen=True)
 class NextOpening:
     """When the helpline next opens, relative to now: which wording to use and its values."""

@@ -62,6 +62,9 @@ class Wording:
                     ]
         return cls(responses, channels, buttons)
 
+    def has(self, name: str) -> bool:
+        return name in self._responses
+
     def text(self, name: str, channel: Optional[str] = None, **values: Any) -> str:
         template = self._channels.get((name, channel)) if channel else None
         if template is None:

@@ -33,6 +33,14 @@ def _asked_by_forms() -> set[str]:
     }
 
 
+def _saved_replies() -> set[str]:
+    """Responses the nurses insert from the console (data/console/replies.yml)."""
+    import yaml
+
+    data = yaml.safe_load((PROJECT_ROOT / "data" / "console" / "replies.yml").read_text())
+    return {str(reply["response"]) for reply in data["replies"]}
+
+
 def _explained(warning: str) -> bool:
     match = UNUSED_UTTERANCE.search(warning)
     if not match:
@@ -40,7 +48,11 @@ def _explained(warning: str) -> bool:
     name = match.group(1)
     names, prefixes = _uttered_by_code()
     return (
-        name in USED_BY_RASA or name in names or name in _asked_by_forms() or any(name.startswith(p) for p in prefixes)
+        name in USED_BY_RASA
+        or name in names
+        or name in _asked_by_forms()
+        or name in _saved_replies()
+        or any(name.startswith(p) for p in prefixes)
     )
 
 

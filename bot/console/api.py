@@ -24,11 +24,13 @@ from bot.console.auth import (
     token_from,
 )
 from bot.console.events import event_stream, parse_last_event_id
+from bot.console.replies import SavedReply, render
 from bot.console.throttle import SignInThrottle, Throttled
 from bot.handoff.factory import Handoffs
 from bot.handoff.left_messages import message_text
 from bot.handoff.nurses import MIN_PASSWORD, AccountError, NurseView
 from bot.handoff.service import Conflict, HandoffView, MessageView, NotFound, QueueItem
+from bot.wording import Wording
 
 T = TypeVar("T")
 Handler = Callable[..., Coroutine[Any, Any, Optional[HTTPResponse]]]
@@ -56,6 +58,8 @@ class Console:
     tokens: Tokens
     throttle: SignInThrottle
     spec: Dict[str, Any]
+    wording: Wording
+    saved_replies: Tuple[SavedReply, ...]
     proxies: Tuple[Network, ...] = ()  # whose X-Forwarded-For is believed (bot/client_address.py)
 
 
@@ -501,6 +505,16 @@ def _content_review(app: Console) -> Dict[str, Any]:
     }
 
 
+@signed_in()
+async def saved_replies(request: Request) -> HTTPResponse:
+    """The nurses' saved replies, with the helpline's number and hours filled in as they are now."""
+    app = console(request)
+    hours = app.handoffs.hours
+    return json_response(
+        {"replies": [{"id": r.id, "title": r.title, "text": render(r, app.wording, hours)} for r in app.saved_replies]}
+    )
+
+
 PAUSE_MESSAGE_MAX = 300
 
 
@@ -564,6 +578,7 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     ("POST", "/api/nurses/<nurse_id>/deactivate", deactivate_nurse),
     ("POST", "/api/nurses/<nurse_id>/activate", activate_nurse),
     ("GET", "/api/content", content_review),
+    ("GET", "/api/replies", saved_replies),
     ("GET", "/api/pause", pause_state),
     ("POST", "/api/pause", pause_new_chats),
     ("POST", "/api/pause/resume", resume_new_chats),

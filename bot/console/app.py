@@ -17,10 +17,12 @@ from sqlalchemy.exc import OperationalError
 from bot.client_address import parse_networks
 from bot.console import api
 from bot.console.auth import COOKIE_NAME, ApiError, Tokens, clear_session_cookie
+from bot.console.replies import load_replies
 from bot.console.throttle import SignInThrottle
 from bot.handoff.factory import Handoffs
 from bot.handoff.nurses import AccountError
 from bot.handoff.service import HandoffError
+from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +111,7 @@ def create_app(
     trusted_proxies: Sequence[str] = (),
 ) -> Sanic:
     """A new app per call; `name` must be unique within a process (Sanic keeps a registry of app names)."""
+    wording = Wording.from_domain()
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
     app.config.FALLBACK_ERROR_FORMAT = "json"
@@ -118,6 +121,8 @@ def create_app(
         tokens=Tokens(secret, session_hours),
         throttle=SignInThrottle(),
         spec=load_openapi(),
+        wording=wording,
+        saved_replies=load_replies(wording),
         proxies=parse_networks(trusted_proxies),
     )
 

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
+from bot.wording import Wording
 from tests.integration.axe import assert_accessible, check_accessibility
 from tests.integration.console_fixtures import BrowserConsole, browser_console, chromium  # noqa: F401 (fixtures)
 
@@ -98,6 +99,17 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
             "About a week ago. It doesn't hurt but it feels hard.", timeout=5000
         )
         check_accessibility(page, "a conversation with the nurse's reply and the person's answer", found)
+
+        # A saved reply, by keyboard: it goes into the box after what the nurse wrote, to edit before sending.
+        reply_box.fill("Thank you.")
+        page.get_by_label("Insert a saved reply").select_option(
+            label="Safety-netting: NHS 111 or the acute oncology line"
+        )
+        page.get_by_role("button", name="Insert").focus()
+        page.keyboard.press("Enter")
+        expect(reply_box).to_be_focused()
+        expect(reply_box).to_have_value("Thank you.\n\n" + Wording.from_domain().text("utter_safety_netting"))
+        reply_box.fill("")
 
         # Another person waits, urgently, and their words look like HTML: they are shown as text.
         hostile = '<img src=x onerror="document.body.dataset.owned = 1">Help, I feel very unwell'

@@ -35,6 +35,7 @@
     noticeTimer: null,
     pending: {},
     paused: false,  // new chats paused by an admin (GET /api/pause)
+    savedReplies: new Map(),  // id -> text
     busy: false,
     soundOn: localStorage.getItem("helpline-console:sound") !== "off",
     audio: null,
@@ -340,6 +341,7 @@
     detail: () => (state.openId ? loadDetail(state.openId) : Promise.resolve()),
     admin: () => (state.me && state.me.role === "admin" ? loadAdmin() : Promise.resolve()),
     pause: () => loadPause(),
+    replies: () => loadSavedReplies(),
   };
 
   function refreshSoon(what) {
@@ -846,6 +848,23 @@
       el("td", {}, item.overdue ? "Overdue" : (item.review_status === "approved" ? "In date" : "Draft")))));
   }
 
+  // ---------- saved replies (data/console/replies.yml: reviewed responses from domain.yml) ----------
+
+  async function loadSavedReplies() {
+    const { replies } = await api("GET", "/api/replies");
+    state.savedReplies = new Map(replies.map((reply) => [reply.id, reply.text]));
+    $("saved-reply").replaceChildren(...replies.map((reply) => el("option", { value: reply.id }, reply.title)));
+  }
+
+  function insertSavedReply() {
+    const text = state.savedReplies.get($("saved-reply").value);
+    if (!text) return;
+    const box = $("reply-text");
+    box.value = box.value.trim() ? `${box.value.trimEnd()}\n\n${text}` : text;
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }
+
   // ---------- pausing new chats ----------
 
   async function loadPause() {
@@ -946,6 +965,7 @@
     $("close-form").addEventListener("submit", closeConversation);
     $("new-nurse-form").addEventListener("submit", addNurse);
     $("pause-form").addEventListener("submit", submitPause);
+    $("insert-saved-reply").addEventListener("click", insertSavedReply);
     document.addEventListener("pointerdown", unlockAudio);
     document.addEventListener("keydown", unlockAudio);
     window.setInterval(tick, TICK_MS);
