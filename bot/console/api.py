@@ -129,7 +129,12 @@ def queue_json(item: QueueItem) -> Dict[str, Any]:
 
 
 def account_json(nurse: NurseView) -> Dict[str, Any]:
-    return {**nurse_json(nurse), "active": nurse.active, "created_at": iso(nurse.created_at)}
+    return {
+        **nurse_json(nurse),
+        "active": nurse.active,
+        "created_at": iso(nurse.created_at),
+        "last_signed_in_at": iso(nurse.last_signed_in_at),
+    }
 
 
 # ----- input -----
@@ -453,6 +458,42 @@ async def _set_active(request: Request, nurse_id: str, active: bool) -> HTTPResp
     return json_response({"nurse": account_json(nurse)})
 
 
+def _new_password(data: Dict[str, Any], name: str) -> str:
+    password = text_field(data, name, MAX_PASSWORD, strip=False)
+    if len(password) < MIN_PASSWORD:
+        raise ApiError(422, f"'{name}' must be at least {MIN_PASSWORD} characters.")
+    return password
+
+
+@signed_in("admin")
+async def reset_password(request: Request, nurse_id: str) -> HTTPResponse:
+    """An admin sets a nurse's password; every session of that account ends."""
+    number = path_id(nurse_id, "nurse")
+    if number == request.ctx.nurse.id:
+        raise ApiError(409, "To change your own password, give the current one (POST /api/me/password).")
+    password = _new_password(json_body(request), "password")
+    try:
+        nurse = await blocking(console(request).handoffs.accounts.set_password, number, password)
+    except AccountError as error:
+        raise ApiError(404, f"There is no nurse with id {number}.") from error
+    return json_response({"nurse": account_json(nurse)})
+
+
+@signed_in()
+async def change_own_password(request: Request) -> HTTPResponse:
+    """Needs the current password; then every session ends, this one too, and the nurse signs in again."""
+    data = json_body(request)
+    current = text_field(data, "current_password", MAX_PASSWORD, strip=False)
+    new = _new_password(data, "new_password")
+    try:
+        await blocking(console(request).handoffs.accounts.change_own_password, request.ctx.nurse.id, current, new)
+    except AccountError as error:
+        raise ApiError(403, "The current password is not right.") from error
+    response = json_response({"signed_out": True})
+    clear_session_cookie(response, request)
+    return response
+
+
 @signed_in("admin")
 async def deactivate_nurse(request: Request, nurse_id: str) -> HTTPResponse:
     return await _set_active(request, nurse_id, False)
@@ -577,6 +618,8 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     ("POST", "/api/nurses", create_nurse),
     ("POST", "/api/nurses/<nurse_id>/deactivate", deactivate_nurse),
     ("POST", "/api/nurses/<nurse_id>/activate", activate_nurse),
+    ("POST", "/api/nurses/<nurse_id>/password", reset_password),
+    ("POST", "/api/me/password", change_own_password),
     ("GET", "/api/content", content_review),
     ("GET", "/api/replies", saved_replies),
     ("GET", "/api/pause", pause_state),

@@ -47,6 +47,7 @@ class Nurse(Base):
     signed_out_at = Column(DateTime(timezone=True), nullable=True)
     # Raised on sign-out and deactivation: tokens that carry an older version stop working.
     token_version = Column(Integer, nullable=False, default=0, server_default="0")
+    last_signed_in_at = Column(DateTime(timezone=True), nullable=True)
 
 
 class Handoff(Base):

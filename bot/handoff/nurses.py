@@ -20,6 +20,9 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 MIN_PASSWORD = 12
 
 
+WRONG_CURRENT_PASSWORD = "current password: not right"
+
+
 class AccountError(ValueError):
     """An account request that cannot be carried out; the message says why."""
 
@@ -33,14 +36,24 @@ class NurseView:
     active: bool
     created_at: dt.datetime
     token_version: int = 0
+    last_signed_in_at: Optional[dt.datetime] = None
+
+
+def _utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """SQLite returns the stored UTC time without its zone."""
+    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
 
 
 def _view(nurse: Nurse) -> NurseView:
-    created = nurse.created_at
-    if created.tzinfo is None:  # SQLite returns the stored UTC time without its zone
-        created = created.replace(tzinfo=dt.timezone.utc)
     return NurseView(
-        nurse.id, nurse.username, nurse.display_name, nurse.role, nurse.active, created, nurse.token_version or 0
+        nurse.id,
+        nurse.username,
+        nurse.display_name,
+        nurse.role,
+        nurse.active,
+        _utc(nurse.created_at),  # type: ignore[arg-type]
+        nurse.token_version or 0,
+        _utc(nurse.last_signed_in_at),
     )
 
 
@@ -88,9 +101,32 @@ class NurseAccounts:
             except (VerificationError, InvalidHashError):
                 return None
             if self._hasher.check_needs_rehash(nurse.password_hash):
-                nurse.password_hash = self._hasher.hash(password)  # the SELECT above began the transaction
-                session.commit()
+                nurse.password_hash = self._hasher.hash(password)
+            nurse.last_signed_in_at = self._now()
+            session.commit()  # the SELECT above began the transaction
             return _view(nurse)
+
+    def set_password(self, nurse_id: int, password: str) -> NurseView:
+        """An admin's reset: the new password works at once, and every session the account had ends."""
+        if len(password) < MIN_PASSWORD:
+            raise AccountError(f"password: at least {MIN_PASSWORD} characters")
+        with self._sessions() as session, session.begin():
+            nurse = session.get(Nurse, nurse_id)
+            if nurse is None:
+                raise AccountError(f"no nurse with id {nurse_id}")
+            nurse.password_hash = self._hasher.hash(password)
+            nurse.token_version = (nurse.token_version or 0) + 1
+            return _view(nurse)
+
+    def change_own_password(self, nurse_id: int, current: str, new: str) -> NurseView:
+        """Needs the current password; ends every session, this one too, so the nurse signs in again."""
+        with self._sessions() as session:
+            nurse = session.get(Nurse, nurse_id)
+            try:
+                self._hasher.verify(nurse.password_hash if nurse is not None else "", current)
+            except (VerificationError, InvalidHashError) as error:
+                raise AccountError(WRONG_CURRENT_PASSWORD) from error
+        return self.set_password(nurse_id, new)
 
     def get(self, nurse_id: int) -> Optional[NurseView]:
         with self._sessions() as session:

@@ -17,11 +17,11 @@ README_SCREENSHOT = PROJECT_ROOT / "docs" / "console.png"
 CLAIM_LOST = "Another nurse has already claimed this conversation."
 
 
-def sign_in_as(page, username: str) -> None:
+def sign_in_as(page, username: str, password: str = PASSWORD) -> None:
     """Signs in on the console page shown, with the keyboard-reachable form, as a nurse would."""
     form = page.locator("#sign-in-form")
     form.get_by_label("Username").fill(username)
-    form.get_by_label("Password").fill(PASSWORD)
+    form.get_by_label("Password").fill(password)
     form.get_by_role("button", name="Sign in").click()
 
 
@@ -246,6 +246,34 @@ def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser
         page.get_by_role("button", name="Take new chats again").click()
         expect(banner).to_be_hidden()
         expect(page.locator("#pause-state")).to_have_text("New chats are open.")
+        assert_accessible(found)
+    finally:
+        context.close()
+
+
+def test_a_nurse_changes_their_own_password_and_signs_in_with_it(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+    from playwright.sync_api import expect
+
+    browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    found: dict[str, str] = {}
+    try:
+        page.goto(f"{browser_console.server.url}/console")
+        sign_in_as(page, "jo")
+        expect(page.locator("#signed-in-as")).to_have_text("Jo Bloggs (nurse)")
+        page.get_by_text("Change my password").click()
+        page.get_by_label("Current password").fill("not the password")
+        page.get_by_label("New password (at least 12 characters)").fill("a brand new long password")
+        page.get_by_role("button", name="Change password and sign in again").click()
+        expect(page.locator("#password-error")).to_have_text("The current password is not right.")
+        check_accessibility(page, "changing one's password, with an error", found)
+        page.get_by_label("Current password").fill(PASSWORD)
+        page.get_by_role("button", name="Change password and sign in again").click()
+        expect(page.locator("#sign-in-form")).to_be_visible()
+        expect(page.locator("#sign-in-form")).to_contain_text("Your password has changed")
+        sign_in_as(page, "jo", "a brand new long password")
+        expect(page.locator("#signed-in-as")).to_have_text("Jo Bloggs (nurse)")
         assert_accessible(found)
     finally:
         context.close()

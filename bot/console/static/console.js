@@ -826,12 +826,19 @@
           el("span", { className: "visually-hidden" }, nurse.username));
         action.addEventListener("click", () => setActive(nurse, !nurse.active, action));
       }
+      let reset = null;
+      if (nurse.id !== state.me.id) {
+        reset = el("button", { type: "button" }, "Reset password ",
+          el("span", { className: "visually-hidden" }, `of ${nurse.username}`));
+        reset.addEventListener("click", () => resetPassword(nurse, reset));
+      }
       return el("tr", {},
         el("td", {}, nurse.username),
         el("td", {}, nurse.display_name),
         el("td", {}, nurse.role === "admin" ? "Administrator" : "Nurse"),
         el("td", {}, nurse.active ? "Active" : "Deactivated"),
-        el("td", {}, action));
+        el("td", {}, nurse.last_signed_in_at ? dateTime(nurse.last_signed_in_at) : "Never"),
+        el("td", {}, action, reset));
     }));
   }
 
@@ -900,6 +907,42 @@
     }
   }
 
+  async function resetPassword(nurse, button) {
+    const password = window.prompt(`New password for ${nurse.username} (at least 12 characters). Their sessions will end.`);
+    if (password === null) return;
+    button.disabled = true;
+    $("admin-error").textContent = "";
+    try {
+      await api("POST", `/api/nurses/${nurse.id}/password`, { password });
+      announce(`The password of ${nurse.username} has been reset.`);
+    } catch (error) {
+      $("admin-error").textContent = error.message;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function changeOwnPassword(event) {
+    event.preventDefault();
+    $("password-error").textContent = "";
+    try {
+      await api("POST", "/api/me/password", {
+        current_password: $("current-password").value,
+        new_password: $("own-new-password").value,
+      }, { endSessionOn401: false });
+    } catch (error) {
+      $("password-error").textContent = error.message;
+      return;
+    }
+    $("current-password").value = "";
+    $("own-new-password").value = "";
+    $("my-account").open = false;
+    disconnect();
+    state.me = null;
+    clearWorkspace();
+    showSignIn("Your password has changed. Please sign in with the new one.", "");
+  }
+
   async function setActive(nurse, active, button) {
     if (!active && !window.confirm(`Deactivate ${nurse.username}? They will be signed out straight away.`)) return;
     button.disabled = true;
@@ -966,6 +1009,7 @@
     $("new-nurse-form").addEventListener("submit", addNurse);
     $("pause-form").addEventListener("submit", submitPause);
     $("insert-saved-reply").addEventListener("click", insertSavedReply);
+    $("password-form").addEventListener("submit", changeOwnPassword);
     document.addEventListener("pointerdown", unlockAudio);
     document.addEventListener("keydown", unlockAudio);
     window.setInterval(tick, TICK_MS);

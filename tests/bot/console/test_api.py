@@ -47,6 +47,7 @@ ADMIN_ROUTES = [
     ("post", "/api/nurses"),
     ("post", "/api/nurses/1/deactivate"),
     ("post", "/api/nurses/1/activate"),
+    ("post", "/api/nurses/1/password"),
     ("get", "/api/stats"),
     ("get", "/api/content"),
     ("post", "/api/pause"),
