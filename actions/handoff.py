@@ -64,7 +64,8 @@ def request_nurse(
     chatting with a nurse: a nurse holding it replies to it; one nobody holds yet becomes a live chat.
     """
     now = services.now()
-    accepting = services.accepts_handoffs(now)
+    pause = services.pause.current() if services.hours.is_open(now) else None  # read once, for both uses below
+    accepting = pause is None and services.hours.accepts_handoffs(now)
     left = LeftMessages(services.handoff).open_for(tracker.sender_id)
     if left is not None and left.kind == "message" and (left.state == "claimed" or not accepting):
         return _left_message_status(dispatcher, services, left)
@@ -85,7 +86,6 @@ def request_nurse(
                 placed.handoff.id, placed.position
             )
         return [SlotSet(OFFER_SLOT, None)]
-    pause = services.pause.current() if services.hours.is_open(now) else None
     if pause is not None:
         dispatcher.utter_message(response="utter_handoffs_paused", message=pause.message)
     elif services.hours.is_open(now):

@@ -62,6 +62,9 @@ class _Rules:
     phone: str
     holidays: Any
 
+    def is_holiday(self, day: dt.date) -> bool:
+        return self.holidays is not None and day in self.holidays
+
 
 def _stamp(path: Path) -> Optional[tuple[int, int]]:
     try:
@@ -182,16 +185,16 @@ class OpeningHours:
         return hours
 
     def is_bank_holiday(self, day: dt.date) -> bool:
-        found = self._rules().holidays
-        return found is not None and day in found
+        return self._rules().is_holiday(day)
 
     def sessions_on(self, day: dt.date) -> list[Session]:
         """The day's opening stretches after bank holidays and closures are taken out."""
-        window = self.weekly.get(day.weekday())
-        if window is None or self.is_bank_holiday(day):
+        rules = self._rules()  # once: next_opening asks day after day, and each read checks the file
+        window = rules.weekly.get(day.weekday())
+        if window is None or rules.is_holiday(day):
             return []
         spans = [(window.opens, window.closes)]
-        for closure in self.closures:
+        for closure in rules.closures:
             if closure.day != day:
                 continue
             start = closure.start or dt.time.min
@@ -203,7 +206,7 @@ class OpeningHours:
                 if end < closes:
                     cut.append((max(opens, end), closes))
             spans = [(a, b) for a, b in cut if a < b]
-        return [Session(dt.datetime.combine(day, a, self.tz), dt.datetime.combine(day, b, self.tz)) for a, b in spans]
+        return [Session(dt.datetime.combine(day, a, rules.tz), dt.datetime.combine(day, b, rules.tz)) for a, b in spans]
 
     def _local(self, at: dt.datetime) -> dt.datetime:
         if at.tzinfo is None:
