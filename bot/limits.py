@@ -32,3 +32,10 @@ def valid_text(text: str) -> str:
     except UnicodeEncodeError:
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return text.replace("\x00", "\ufffd")
+
+
+# Urgent requests arriving together (issue 13): BURST_MIN_URGENT or more urgent handoffs created within
+# BURST_WINDOW_SECONDS of each other are flagged to the nurse as a burst, which may be a flood rather
+# than that many emergencies. Each is still queued as urgent: the flag informs, it never hides one.
+BURST_WINDOW_SECONDS = 120
+BURST_MIN_URGENT = 4

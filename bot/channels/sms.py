@@ -48,6 +48,9 @@ _twilio_http_logger.setLevel(logging.WARNING)
 CHANNEL = "twilio"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 TWILIO_OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient"
+# Twilio errors no retry can cure: the number is invalid, not a mobile, unreachable by SMS, or in a region
+# the account may not text. Such a message fails once, loudly, and is never retried (issue 13).
+TWILIO_UNDELIVERABLE = frozenset({21211, 21408, 21612, 21614})
 SEND_TIMEOUT = 15.0
 MAX_ATTEMPTS = 3  # a text that crashed the process this often is answered with an apology instead
 SWEEP_INTERVAL = 30.0
@@ -561,6 +564,8 @@ class SmsSender:
                 self._parts_sent[message.id] = index
                 if error.code == TWILIO_OPTED_OUT:
                     return await self._opted_out_at_twilio(message, state, stop_notice)
+                if error.code in TWILIO_UNDELIVERABLE:
+                    return await self._undeliverable(message, error.code)
                 raise SmsSendError(f"Twilio refused the SMS: HTTP {error.status}, error {error.code}") from None
             except Exception as error:
                 self._parts_sent[message.id] = index
@@ -569,6 +574,16 @@ class SmsSender:
         self._sent[message.id] = None
         while len(self._sent) > 1000:
             self._sent.popitem(last=False)
+        return True
+
+    async def _undeliverable(self, message: Outgoing, code: int) -> bool:
+        """The number can never receive this text: recorded on the message and logged as an error, not retried."""
+        self._parts_sent.pop(message.id, None)
+        service = self._service_provider()
+        error = f"not sent: Twilio cannot deliver to this number (error {code})"
+        await asyncio.to_thread(service.mark_failed, message.id, error)
+        logger.error("outbox message %s for %s cannot be sent by SMS: Twilio error %s; given up", message.id,
+                     message.conversation_id, code)  # fmt: skip
         return True
 
     async def _opted_out_at_twilio(self, message: Outgoing, state: SmsState, stop_notice: bool) -> bool:

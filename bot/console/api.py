@@ -123,6 +123,7 @@ def queue_json(item: QueueItem) -> Dict[str, Any]:
         "channel": item.handoff.channel,
         "waiting_seconds": round(max(item.waiting_seconds, 0.0), 1),
         "last_message": item.last_message,
+        "burst": item.burst,  # urgent requests that arrived together, this one included; 0 when not a burst
         "created_at": iso(item.handoff.created_at),
         "away_since": iso(item.handoff.away_since),  # the person's web chat closed
     }

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.handoff.bursts import urgent_bursts
 from bot.handoff.models import (
     OPEN_STATES,
     Handoff,
@@ -86,6 +87,7 @@ class QueueItem:
     position: int
     waiting_seconds: float
     last_message: Optional[str]
+    burst: int = 0  # urgent requests arriving together, this one included (bot/limits.py); 0 when not a burst
 
 
 @dataclass(frozen=True)
@@ -393,8 +395,15 @@ class HandoffService:
                 .all()
             )
             last = self._last_person_messages(session, [h.id for h in rows])
+            bursts = urgent_bursts({h.id: _aware(h.created_at) for h in rows if h.priority == "urgent"})
             return [
-                QueueItem(_view(h, None), i + 1, (now - _aware(h.created_at)).total_seconds(), last.get(h.id))  # type: ignore[operator]
+                QueueItem(
+                    _view(h, None),
+                    i + 1,
+                    (now - _aware(h.created_at)).total_seconds(),  # type: ignore[operator]
+                    last.get(h.id),
+                    bursts.get(h.id, 0),
+                )
                 for i, h in enumerate(rows)
             ]
 

@@ -476,6 +476,7 @@
         "aria-current": item.id === state.openId ? "true" : null,
       },
       el("span", { className: "line" }, urgent ? el("span", { className: "badge urgent" }, "Urgent") : null,
+        item.burst ? el("span", { className: "badge burst" }, `Burst: ${item.burst} urgent together`) : null,
         el("span", { className: "reason" }, item.reason)),
       el("span", { className: "line meta" }, `${item.position}. ${channelName(item.channel)} · `, waited,
         item.away_since ? " · away" : ""),

@@ -421,6 +421,16 @@ def test_twilio_opt_out_error_holds_the_conversation(sms):
     assert message.text == "A bot answer."
 
 
+@pytest.mark.parametrize("code", [21211, 21614])
+def test_a_number_twilio_can_never_text_fails_once_and_is_not_retried(sms, code):
+    sms.text("hello")
+    sms.transmit.failures = [TwilioRestException(400, "uri", "invalid number", code=code)]
+    assert sms.push() == []
+    assert sms.service.pending_for(sms.cid) == []  # given up, not queued for another try
+    sms.clock.advance(minutes=10)
+    assert sms.push() == [] and sms.transmit.failures == []
+
+
 # ----- the nurse through the gate -----
 
 

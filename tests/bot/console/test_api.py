@@ -376,10 +376,12 @@ def test_the_queue_is_urgent_first_then_oldest(console_server, nurse, handoff_se
         "channel",
         "waiting_seconds",
         "last_message",
+        "burst",
         "created_at",
         "away_since",
     }
     assert entry["away_since"] is None  # the person's web chat has not closed
+    assert entry["burst"] == 0  # one urgent request is not a burst
     assert entry["reason"] == "first" and entry["channel"] == "rest" and entry["last_message"] == "first words"
     assert entry["waiting_seconds"] >= 0
     assert dt.datetime.fromisoformat(entry["created_at"]).tzinfo is not None
