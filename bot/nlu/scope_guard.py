@@ -5,7 +5,9 @@ other cancer is kept as an `other_cancer` entity, so the reply can say what the 
 and never gives breast-cancer content. Words that tie a message back to breast cancer, or
 to spread ("if it spreads to my lungs is it lung cancer now?"), are in data/spacy/scope.yml.
 So are other conditions and errands ("how do I lower my cholesterol"), which are out of scope
-unless the message also names cancer, its treatment or its coming back.
+unless the message also names cancer, its treatment or its coming back. A message with no word
+in the Latin alphabet and no digit (emoji, another script, punctuation) is out of scope too: the
+classifier has nothing it knows to go on and would otherwise guess.
 """
 
 from __future__ import annotations
@@ -56,6 +58,15 @@ def load_scope_words(path: Path = SCOPE_WORDS) -> ScopeWords:
         other_subjects=_phrases(data["other_subjects"]),
         cancer=_phrases(data["cancer_words"]),
     )
+
+
+# A letter of the Latin alphabet (accents included) or a digit: something the classifier may know.
+_READABLE = re.compile(r"[0-9A-Za-z\u00C0-\u024F]")
+
+
+def has_no_readable_word(text: str) -> bool:
+    """Only emoji, symbols or another script ("🐱🐶", "привет"): nothing the classifier was trained on."""
+    return bool(text.strip()) and _READABLE.search(text) is None
 
 
 def ties_to_breast_cancer(doc, entities: List[Dict[str, Any]], words: ScopeWords) -> bool:
@@ -114,7 +125,10 @@ class ScopeGuard(GraphComponent):
                     for ent in others
                 ]
                 message.set(ENTITIES, entities + found, add_to_output=True)
-            elif not about_another_subject(message.get(TEXT) or "", doc, entities, self._words):
+            elif not (
+                has_no_readable_word(message.get(TEXT) or "")
+                or about_another_subject(message.get(TEXT) or "", doc, entities, self._words)
+            ):
                 continue
             message.set(INTENT, {INTENT_NAME_KEY: OUT_OF_SCOPE, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
         return messages

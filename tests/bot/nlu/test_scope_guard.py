@@ -80,3 +80,13 @@ def test_another_condition_or_errand_with_nothing_about_cancer_is_out_of_scope(t
 )
 def test_another_condition_asked_about_with_cancer_or_its_treatment_stays_in_scope(text):
     assert guarded(text, intent="ask_reduce_risk").get(INTENT)["name"] == "ask_reduce_risk"
+
+
+@pytest.mark.parametrize("text", ["🦄🌈", "🚲", "Добрый день", "مرحبا", "你好吗", "?!", "...", "🤷🏽‍♂️ 🤷🏽‍♂️"])
+def test_a_message_with_no_latin_word_or_digit_is_out_of_scope(text):
+    assert guarded(text, intent="affirm").get(INTENT)["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["yes 👍", "1", "café?", "¿ayuda?", "no 🙁", "how long 🤔"])
+def test_a_message_with_a_latin_word_or_digit_is_left_to_the_classifier(text):
+    assert guarded(text, intent="affirm").get(INTENT)["name"] == "affirm"
