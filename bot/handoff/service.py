@@ -395,7 +395,8 @@ class HandoffService:
                 .all()
             )
             last = self._last_person_messages(session, [h.id for h in rows])
-            bursts = urgent_bursts({h.id: _aware(h.created_at) for h in rows if h.priority == "urgent"})
+            urgent = {h.id: _aware(h.created_at) for h in rows if h.priority == "urgent"}
+            bursts = urgent_bursts({handoff_id: at for handoff_id, at in urgent.items() if at is not None})
             return [
                 QueueItem(
                     _view(h, None),
