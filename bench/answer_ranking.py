@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from bench.report import write_block
 from bot.content.ranker import EntryRanker, RankerConfig
@@ -36,7 +36,19 @@ def _fold(entries: Sequence[EntrySpec], fold: int) -> tuple[list[EntrySpec], lis
     return train, held
 
 
-def accuracy(entries: Sequence[EntrySpec], make: Callable[[Sequence[EntrySpec]], EntryRanker]) -> tuple[float, int]:
+class _Preferences:
+    """The trained SVM's preferences alone, or blended with the nearest example's similarity."""
+
+    def __init__(self, entries: Sequence[EntrySpec], weight: float):
+        self._ranker = EntryRanker(entries)
+        self._weight = weight
+
+    def scores(self, text: str):
+        similarity = self._ranker.scores(text) if self._weight < 1 else 0.0
+        return (1 - self._weight) * similarity + self._weight * self._ranker.preferences(text)
+
+
+def accuracy(entries: Sequence[EntrySpec], make: Callable[[Sequence[EntrySpec]], Any]) -> tuple[float, int]:
     right = total = 0
     for fold in range(FOLDS):
         train, held = _fold(entries, fold)
@@ -54,9 +66,15 @@ def accuracy(entries: Sequence[EntrySpec], make: Callable[[Sequence[EntrySpec]],
 def main() -> int:
     entries = read_content_dir(CONTENT_DIR).entries
     rows = ["| ranking | top-1 within the topic | held-out examples | fit + rank time |", "| --- | --- | --- | --- |"]
-    for name, config in CANDIDATES.items():
+    makers: dict[str, Callable] = {
+        f"nearest example, {name}": (lambda train, c=config: EntryRanker(train, c))
+        for name, config in CANDIDATES.items()
+    }
+    makers["trained preference (linear SVM, characters + words)"] = lambda train: _Preferences(train, 1.0)
+    makers["half nearest example (characters), half trained preference"] = lambda train: _Preferences(train, 0.5)
+    for name, make in makers.items():
         start = time.perf_counter()
-        score, total = accuracy(entries, lambda train, c=config: EntryRanker(train, c))
+        score, total = accuracy(entries, make)
         rows.append(f"| {name} | {score:.3f} | {total} | {time.perf_counter() - start:.1f} s |")
         print(rows[-1])
     block = "\n".join(

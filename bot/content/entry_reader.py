@@ -27,6 +27,7 @@ ENTRY_FIELDS = {
     "qualifiers",
     "acknowledge",
     "asked_as",
+    "body_sites",
     "web_answer",
     "sms_answer",
     "sources",
@@ -105,6 +106,15 @@ def _asked_as(reader: FileReader, label: str, item: dict) -> Optional[tuple[str,
     return asked
 
 
+def _body_sites(reader: FileReader, label: str, item: dict) -> Optional[tuple[str, ...]]:
+    """Optional: the sites are checked against body_sites.yml once every file is read (schema.py)."""
+    value = item.get("body_sites", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        reader.problem(label, "body_sites", "must be a list of sites named in body_sites.yml")
+        return None
+    return tuple(dict.fromkeys(v.strip() for v in value))
+
+
 def _citations(reader: FileReader, label: str, item: dict) -> Optional[tuple[Citation, ...]]:
     value = item.get("sources")
     if not isinstance(value, list) or not value:
@@ -169,6 +179,7 @@ def read_entry(reader: FileReader, topic: str, index: int, item: Any) -> Optiona
     chosen = _qualifiers(reader, label, item)
     question = reader.text(item, "question", label, max_len=QUESTION_MAX)
     asked_as = _asked_as(reader, label, item)
+    sites = _body_sites(reader, label, item)
     web = reader.text(item, "web_answer", label, max_len=WEB_MAX)
     sms = _sms(reader, label, item)
     citations = _citations(reader, label, item)
@@ -181,7 +192,9 @@ def read_entry(reader: FileReader, topic: str, index: int, item: Any) -> Optiona
     if status not in REVIEW_STATUSES:
         reader.problem(label, "review_status", f"must be one of {', '.join(REVIEW_STATUSES)}")
         ok = False
-    if not (ok and chosen and question and asked_as and web and sms and citations and reviewed and due):
+    if sites is None or not (
+        ok and chosen and question and asked_as and web and sms and citations and reviewed and due
+    ):
         return None
     assert isinstance(entry_id, str) and isinstance(status, str)
     return EntrySpec(
@@ -200,4 +213,5 @@ def read_entry(reader: FileReader, topic: str, index: int, item: Any) -> Optiona
         next_review_due=due,
         review_status=status,
         source_file=reader.name,
+        body_sites=sites,
     )

@@ -64,6 +64,7 @@ _ENTRY_COLUMNS = (
 def _columns(spec: EntrySpec) -> dict:
     values = {c: getattr(spec, c) for c in _ENTRY_COLUMNS}
     values["asked_as"] = json.dumps(list(spec.asked_as), ensure_ascii=False)
+    values["body_sites"] = json.dumps(list(spec.body_sites))
     return values
 
 

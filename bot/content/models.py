@@ -78,6 +78,9 @@ class Entry(Base):
     acknowledge = Column(String(20), nullable=True)
     # The ways people ask this question, as a JSON list: they train the retrieval and are never shown.
     asked_as = Column(Text, nullable=False, default="[]")
+    # The places in the body the question is specifically about, as a JSON list of content_body_sites.site:
+    # a message naming one of them prefers this entry over a sibling that names none (bot/content/ranking.py).
+    body_sites = Column(Text, nullable=False, default="[]", server_default="[]")
     citations = relationship(
         "Citation", order_by="Citation.position", cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
     )

@@ -1,10 +1,13 @@
 """Step two of choosing an answer: the best entry for the question, weighing the intent's topics.
 
 Every entry that does not contradict a stated type or treatment is scored by its
-similarity to the question, scaled by how likely the classifier found its topic: the
+similarity to the question, blended with the ranker's trained preference (ranker.py),
+scaled by how likely the classifier found its topic: the
 top intent's topic counts in full, topics it ranked lower count less, the rest least.
 So a sure intent keeps the answer in its topic, and an unsure one lets a closer entry
-of a nearby topic answer. With no close match, the most specific overview answers.
+of a nearby topic answer. With no close match, the most specific overview answers. Whether a match is close
+enough is judged on the similarity alone: the preference always names some entry, even
+for a message that is about none of them.
 """
 
 from __future__ import annotations
@@ -21,13 +24,15 @@ class RankingParams:
     """Chosen by cross-validation on the entries' asked_as run through the NLU (bench/answer_ranking.py)."""
 
     min_similarity: float = 0.15
-    topic_floor: float = 0.7
+    topic_floor: float = 0.9
     stated_bonus: float = 0.15
     unstated_penalty: float = 0.04
     # With no topic from the classifier, an entry this close answers instead of a clarifying question.
     # 0.3 scored best on the development set, but that set has no out-of-scope messages: 0.45 keeps a
     # margin so that a message the classifier could not place is not answered on a loose match.
     sure_similarity: float = 0.45
+    # How much the trained preference counts against the nearest example's similarity when ranking.
+    preference_weight: float = 0.5
 
 
 PARAMS = RankingParams()
@@ -44,6 +49,7 @@ class Query:
     required: Optional[tuple[str, str]] = None
     excluded: Optional[str] = None
     wants_overview: bool = False
+    body_site: Optional[str] = None
 
     def weight(self, topic: str) -> float:
         if topic == self.topic:
@@ -62,16 +68,21 @@ def _compatible(entry: ContentEntry, query: Query) -> bool:
     return entry.id != query.excluded
 
 
-def _adjusted(entry: ContentEntry, similarity: float, query: Query, params: RankingParams) -> tuple[float, float]:
+def _adjusted(
+    entry: ContentEntry, similarity: float, preference: float, query: Query, params: RankingParams
+) -> tuple[float, float]:
     """(the score that ranks, the topic-weighted similarity that must reach `min_similarity`)."""
     weight = query.weight(entry.topic)
-    weighted = similarity * (params.topic_floor + (1 - params.topic_floor) * weight)
-    score = weighted
+    factor = params.topic_floor + (1 - params.topic_floor) * weight
+    weighted = similarity * factor
+    score = ((1 - params.preference_weight) * similarity + params.preference_weight * preference) * factor
     for mine, theirs in ((entry.recurrence_type, query.recurrence_type), (entry.treatment, query.treatment)):
         if mine and mine == theirs:
             score += params.stated_bonus
         elif mine and not theirs:
             score -= params.unstated_penalty
+    if query.body_site and query.body_site in entry.body_sites:  # "spread to my liver": the entry about organs
+        score += params.stated_bonus
     return score, weighted
 
 
@@ -90,7 +101,11 @@ def overview_for(entries: Sequence[ContentEntry], query: Query) -> Optional[Cont
 
 
 def choose(
-    entries: Sequence[ContentEntry], similarities: Iterable[float], query: Query, params: RankingParams = PARAMS
+    entries: Sequence[ContentEntry],
+    similarities: Iterable[float],
+    query: Query,
+    params: RankingParams = PARAMS,
+    preferences: Optional[Iterable[float]] = None,
 ) -> tuple[Optional[ContentEntry], float]:
     """The best-scoring compatible entry, or the topic's overview when nothing is close enough."""
     if query.wants_overview and query.topic:
@@ -98,10 +113,12 @@ def choose(
         if overview is not None and overview.id != query.excluded:
             return overview, 1.0
     best, best_score, best_weighted = None, float("-inf"), 0.0
-    for entry, similarity in zip(entries, similarities, strict=True):
+    similarities = list(similarities)
+    preferred = list(preferences) if preferences is not None else [0.0] * len(similarities)
+    for entry, similarity, preference in zip(entries, similarities, preferred, strict=True):
         if not _compatible(entry, query):
             continue
-        score, weighted = _adjusted(entry, float(similarity), query, params)
+        score, weighted = _adjusted(entry, float(similarity), float(preference), query, params)
         if score > best_score:
             best, best_score, best_weighted = entry, score, weighted
     if best is None or best_weighted < params.min_similarity:

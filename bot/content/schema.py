@@ -150,6 +150,13 @@ def _cross_check(content: ContentSet) -> None:
                         f"{citation.document!r} is not in {SOURCES_FILE}",
                     )
                 )
+    known_sites = {spec.site for spec in content.body_sites}
+    for entry in content.entries:
+        for name in entry.body_sites:
+            if name not in known_sites:
+                content.problems.append(
+                    Problem(entry.source_file, entry.id, "body_sites", f"{name!r} is not a site in {BODY_SITES_FILE}")
+                )
     for site in content.body_sites:
         if site.source_document not in documents:
             content.problems.append(

@@ -45,6 +45,7 @@ class ContentEntry:
     documents: tuple[str, ...]
     last_reviewed: dt.date
     next_review_due: dt.date
+    body_sites: tuple[str, ...] = ()
 
     def overdue(self, today: dt.date) -> bool:
         return today > self.next_review_due
@@ -126,6 +127,7 @@ class ContentService:
                 documents=r.documents(),
                 last_reviewed=r.last_reviewed,
                 next_review_due=r.next_review_due,
+                body_sites=tuple(json.loads(r.body_sites or "[]")),
             )
             for r in rows
         )
@@ -167,8 +169,12 @@ class ContentService:
         snapshot = self.snapshot()
         if recurrence_type is None and body_site:
             recurrence_type = snapshot.body_sites.get(body_site)
-        query = Query(topic, recurrence_type, treatment, text, topic_weights or {}, required, excluded, wants_overview)
-        best, score = choose(snapshot.entries, snapshot.ranker.scores(text), query, self._params)
+        query = Query(
+            topic, recurrence_type, treatment, text, topic_weights or {}, required, excluded, wants_overview, body_site
+        )
+        best, score = choose(
+            snapshot.entries, snapshot.ranker.scores(text), query, self._params, snapshot.ranker.preferences(text)
+        )
         if best is None:
             return Answer(None, recurrence_type, score=score)
         overdue = best.overdue(self._today())

@@ -53,6 +53,7 @@ class EntrySpec:
     next_review_due: dt.date
     review_status: str
     source_file: str
+    body_sites: tuple[str, ...] = ()  # places in the body the question is about (content_body_sites.site)
 
     @property
     def source_document(self) -> str:

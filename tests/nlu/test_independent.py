@@ -8,15 +8,14 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bot.content.schema import read_content_dir
 from bot.nlu.answer_evaluation import ANSWERS, evaluate_answers, load_conversations
 from bot.nlu.evaluation import INDEPENDENT, evaluate, load_examples
 
 MODEL = PROJECT_ROOT / "models" / "helpline.tar.gz"
-# A little below the measured scores (BENCHMARKS.md, "Independent evaluation"), so that
-# retraining noise passes and a real regression does not.
-INDEPENDENT_ACCURACY_FLOOR = 0.88
-INDEPENDENT_MACRO_F1_FLOOR = 0.89
-ANSWER_FLOOR = 0.84
+# The second pair of blind sets (2026-12-03): written from the same brief by another helper; never trained on.
+SECOND_INTENTS = PROJECT_ROOT / "tests" / "nlu" / "second_blind.yml"
+SECOND_ANSWERS = PROJECT_ROOT / "tests" / "nlu" / "second_answers.yml"
 NOT_CONTENT = ("other_cancer", "out_of_scope")
 
 
@@ -24,11 +23,17 @@ def _plain(text: str) -> str:
     return re.sub(r"\[([^\]]*)\](\{[^}]*\}|\([^)]*\))", r"\1", text).strip().lower()
 
 
-def _training_texts() -> set[str]:
+def _nlu_training_texts() -> set[str]:
     training = set()
     for path in (PROJECT_ROOT / "data" / "nlu").glob("*.yml"):
         training.update(_plain(line[6:]) for line in path.read_text().splitlines() if line.startswith("    - "))
     return training
+
+
+def _ranker_training_texts() -> set[str]:
+    """Every content entry's asked_as: they train the ranker, which the answer sets measure."""
+    entries = read_content_dir(PROJECT_ROOT / "data" / "content").entries
+    return {_plain(text) for entry in entries for text in entry.asked_as}
 
 
 def _model() -> Path:
@@ -37,34 +42,48 @@ def _model() -> Path:
     return MODEL
 
 
-def test_independent_sets_are_never_trained_on():
-    training = _training_texts()
-    intents = [_plain(text) for text, _, _ in load_examples(INDEPENDENT)]
-    turns = [_plain(text) for turns in load_conversations(ANSWERS) for text, _ in turns]
-    assert len(intents) >= 15 * 23 + 60 and len(turns) >= 120
+@pytest.mark.parametrize("intent_set, answer_set", [(INDEPENDENT, ANSWERS), (SECOND_INTENTS, SECOND_ANSWERS)])
+def test_independent_sets_are_never_trained_on(intent_set, answer_set):
+    training = _nlu_training_texts()
+    intents = [_plain(text) for text, _, _ in load_examples(intent_set)]
+    turns = [_plain(text) for turns in load_conversations(answer_set) for text, _ in turns]
+    assert len(intents) >= 280 and len(turns) >= 120
     assert not training.intersection(intents)
-    assert not training.intersection(turns)
+    assert not (training | _ranker_training_texts()).intersection(turns)
 
 
-def test_independent_intent_set_above_floor():
-    scores = evaluate(_model(), INDEPENDENT)
+# (intent set, answer set): accuracy floor, macro-F1 floor, answer floor. A little below the measured
+# scores (BENCHMARKS.md, "Independent evaluation"), so that retraining noise passes and a real
+# regression does not.
+FLOORS = {
+    "first": (INDEPENDENT, ANSWERS, 0.90, 0.91, 0.96),
+    "second": (SECOND_INTENTS, SECOND_ANSWERS, 0.91, 0.92, 0.91),
+}
+
+
+@pytest.mark.parametrize("name", FLOORS)
+def test_independent_intent_set_above_floor(name):
+    intent_set, _, accuracy_floor, macro_f1_floor, _ = FLOORS[name]
+    scores = evaluate(_model(), intent_set)
     print(
-        f"\nindependent NLU set: {scores.examples} messages, intent accuracy {scores.accuracy:.3f}, "
+        f"\n{intent_set.name}: {scores.examples} messages, intent accuracy {scores.accuracy:.3f}, "
         f"macro-F1 {scores.macro_f1:.3f}"
     )
     for text, expected, predicted in scores.errors:
         print(f"  {expected:>24} <- {predicted:<24} {text}")
-    assert scores.accuracy >= INDEPENDENT_ACCURACY_FLOOR
-    assert scores.macro_f1 >= INDEPENDENT_MACRO_F1_FLOOR
+    assert scores.accuracy >= accuracy_floor
+    assert scores.macro_f1 >= macro_f1_floor
 
 
-def test_answer_set_above_floor_and_never_content_for_other_cancers_or_other_subjects():
-    scores = evaluate_answers(_model(), ANSWERS)
-    print(f"\nanswer set: {scores.turns} turns, {scores.correct} answered as expected ({scores.accuracy:.3f})")
+@pytest.mark.parametrize("name", FLOORS)
+def test_answer_set_above_floor_and_never_content_for_other_cancers_or_other_subjects(name):
+    _, answer_set, _, _, answer_floor = FLOORS[name]
+    scores = evaluate_answers(_model(), answer_set)
+    print(f"\n{answer_set.name}: {scores.turns} turns, {scores.correct} answered as expected ({scores.accuracy:.3f})")
     for error in scores.errors:
         print(f"  #{error.conversation:<3} {error.expected:>34} <- {error.got:<34} {error.text}")
     other_cancer = [r for r in scores.results if r.expected == "other_cancer" and "-" in r.got]
     assert other_cancer == []
     non_medical = [r for r in scores.results if r.expected == "out_of_scope" and "-" in r.got]
     assert non_medical == []
-    assert scores.accuracy >= ANSWER_FLOOR
+    assert scores.accuracy >= answer_floor

@@ -77,6 +77,16 @@ def test_changed_and_removed_entries_are_reported(session_factory, tmp_path):
             "coping.yml:coping-general:sources.document: 'made-up.txt' is not in sources.yml",
         ),
         ("id: coping-general", "id: Coping General", "coping.yml:Coping General:id: must be lowercase"),
+        (
+            '    question: "How can I cope with breast cancer recurrence?"',
+            '    question: "How can I cope with breast cancer recurrence?"\n    body_sites: [elbow]',
+            "coping.yml:coping-general:body_sites: 'elbow' is not a site in body_sites.yml",
+        ),
+        (
+            '    question: "How can I cope with breast cancer recurrence?"',
+            '    question: "How can I cope with breast cancer recurrence?"\n    body_sites: bone',
+            "coping.yml:coping-general:body_sites: must be a list",
+        ),
     ],
 )
 def test_bad_file_names_file_entry_and_field_and_changes_nothing(imported, tmp_path, old, new, expected):

@@ -32,6 +32,8 @@ def detector():
         ("Can't breathe, what do I do?", "red_flag"),
         ("I had breast cancer years ago and now my back is agony and my legs are weak", "red_flag"),
         ("her legs have given way", "red_flag"),
+        ("he's breathing very fast and his lips have gone a grey colour", "red_flag"),  # breathless by its signs
+        ("my dad has blue lips", "red_flag"),
         ("Ive been saving up my sleeping pills", "crisis"),
         ("I don't see the point of living anymore", "crisis"),
         ("I want to kill my self", "crisis"),
@@ -66,6 +68,8 @@ def test_fires(detector, text, kind):
         "I want to carry on living",
         "I don't want to go out much",
         "I'm scared of dying",
+        "my breathing is back to normal now",
+        "can my lips go dry from chemo",
         "no problems with my bladder or bowels",
         "",
     ],
