@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 SAFETY_INTENTS = (grades.CRISIS_INTENT, grades.URGENT_INTENT)
 SAFETY_KEY = "safety"
 ADVICE_ENTITY = "safety_advice"  # rules in data/rules/safety.yml add the line after the answer
-FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_INTENT = grades.FALLBACK_INTENT
 OTHER_CANCER_ENTITY = "other_cancer"  # set by bot.nlu.scope_guard.ScopeGuard, which runs just before
 ANSWER_INTENT = {grades.SAFETY_NETTING: "ask_symptoms", grades.LOW_MOOD: "ask_coping"}
 # Intents that say nothing about what the person wants to know: a safety-netting or low-mood

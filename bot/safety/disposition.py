@@ -33,6 +33,7 @@ EMERGENCY, URGENT, SAFETY_NETTING, CRISIS, LOW_MOOD, NONE = (
     "none",
 )
 URGENT_INTENT, CRISIS_INTENT = "report_urgent_symptom", "express_crisis"
+FALLBACK_INTENT = "nlu_fallback"  # the FallbackClassifier: the classifier could not place the message
 
 # Which route each red flag gets. Both routes' wording names 999 and NHS 111; the grade sets which
 # comes first and how the nurse queue shows it. For the clinical safety officer to confirm.
@@ -190,7 +191,10 @@ def decide(
     overruled = REVIEW_NOT_NOW if urgent_c >= thresholds.urgent else None
     if finding.mentioned:
         return result(SAFETY_NETTING, finding.mentioned, RULES, overruled)
-    if finding.symptom_now and (kind == "single_word" or urgent_c >= thresholds.safety_netting):
+    # A symptom now that the classifier could not place ("I have a headache"): the symptoms answer and
+    # the safety-netting line, not a question about what was meant.
+    unsure = bool(ranking) and ranking[0].get("name") == FALLBACK_INTENT
+    if finding.symptom_now and (kind == "single_word" or urgent_c >= thresholds.safety_netting or unsure):
         return result(SAFETY_NETTING, (), CLASSIFIER if urgent_c >= thresholds.safety_netting else RULES, overruled)
     if finding.low_mood or (crisis_c >= thresholds.low_mood and not finding.idiom):
         return result(LOW_MOOD, (), RULES if finding.low_mood else CLASSIFIER)

@@ -88,6 +88,17 @@ def test_a_confident_classifier_raises_urgent_only_for_a_symptom_that_could_be_s
     assert grade(detector, "a sudden awful headache and blurred vision", urgent=0.7).grade == d.SAFETY_NETTING
 
 
+def test_a_symptom_now_the_classifier_could_not_place_gets_safety_netting(detector):
+    unsure = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "report_urgent_symptom", "confidence": 0.05}]
+    result = decide("I have a headache", detector.check("I have a headache"), unsure, T)
+    assert result.grade == d.SAFETY_NETTING and result.source == d.RULES
+    no_symptom = "my appointment is on the 14th"
+    assert decide(no_symptom, detector.check(no_symptom), unsure, T).grade == d.NONE
+    # A classifier that placed it elsewhere is left alone: the symptom is not what was asked about.
+    placed = [{"name": "ask_treatment", "confidence": 0.9}, {"name": "report_urgent_symptom", "confidence": 0.05}]
+    assert decide("I have a headache", detector.check("I have a headache"), placed, T).grade == d.NONE
+
+
 @pytest.mark.parametrize(
     "text",
     [
