@@ -15,10 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript
-from bot.safety.disposition import LOW_MOOD, SAFETY_NETTING, Disposition, nurse_reason, safety_reply
+from bot.safety.disposition import LOW_MOOD, SAFETY_KEY, SAFETY_NETTING, Disposition, nurse_reason, safety_reply
 from bot.wording import Wording
 
-SAFETY_KEY = "safety"
 NURSE_ASKED = "utter_urgent_nurse_asked"
 ADVICE_SLOT = "safety_advice"  # set from the SafetyNet's entity; cleared once the line is said
 ADVICE_RESPONSE = {SAFETY_NETTING: "utter_safety_netting", LOW_MOOD: "utter_low_mood_support"}

@@ -15,6 +15,7 @@ from typing import Any, Optional, Sequence
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.safety.disposition import SAFETY_KEY
 
 FOLLOW_UP_WORDS = PROJECT_ROOT / "data" / "dialogue" / "follow_up_words.yml"
 FOLLOW_UP_INTENT = "ask_follow_up"
@@ -115,6 +116,17 @@ class QuestionReader:
                 wants_overview=previous_overview and topic == previous_topic,
             )
         topic = self.topic_for_intent(intent)
+        if topic is not None and (message.get(SAFETY_KEY) or {}).get("replaced"):
+            # The SafetyNet chose the topic because a symptom was stated, not asked about ("I have a
+            # headache"): the topic's overview answers, not whichever entry shares a word with it.
+            return Question(
+                topic=topic,
+                recurrence_type=stated_type,
+                treatment=treatment,
+                body_site=body_site,
+                text=text,
+                wants_overview=True,
+            )
         if topic is None and intent == FOLLOW_UP_INTENT:
             # A type or treatment named out of the blue ("what is targeted therapy?"): its own topic.
             topic = TREATMENT_TOPIC if treatment else TYPES_TOPIC

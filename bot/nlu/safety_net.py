@@ -43,7 +43,7 @@ from bot.safety.disposition import Disposition, Thresholds, decide
 logger = logging.getLogger(__name__)
 
 SAFETY_INTENTS = (grades.CRISIS_INTENT, grades.URGENT_INTENT)
-SAFETY_KEY = "safety"
+SAFETY_KEY = grades.SAFETY_KEY
 ADVICE_ENTITY = "safety_advice"  # rules in data/rules/safety.yml add the line after the answer
 FALLBACK_INTENT = grades.FALLBACK_INTENT
 OTHER_CANCER_ENTITY = "other_cancer"  # set by bot.nlu.scope_guard.ScopeGuard, which runs just before

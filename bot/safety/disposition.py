@@ -34,6 +34,7 @@ EMERGENCY, URGENT, SAFETY_NETTING, CRISIS, LOW_MOOD, NONE = (
 )
 URGENT_INTENT, CRISIS_INTENT = "report_urgent_symptom", "express_crisis"
 FALLBACK_INTENT = "nlu_fallback"  # the FallbackClassifier: the classifier could not place the message
+SAFETY_KEY = "safety"  # where the SafetyNet puts the disposition in the parse result, and so in the tracker
 
 # Which route each red flag gets. Both routes' wording names 999 and NHS 111; the grade sets which
 # comes first and how the nurse queue shows it. For the clinical safety officer to confirm.

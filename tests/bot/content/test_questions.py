@@ -115,3 +115,22 @@ def test_two_different_types_named_constrain_neither():
         )
     )
     assert question.recurrence_type is None
+
+
+UNPLACED = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_diagnosis", "confidence": 0.3}]
+
+
+def test_a_symptom_stated_rather_than_asked_about_gets_the_topic_overview():
+    stated = message("I have a headache", "ask_symptoms", ranking=UNPLACED)
+    stated["safety"] = {"grade": "safety_netting", "replaced": "nlu_fallback"}
+    question = READER.read(stated)
+    assert question.topic == "symptoms" and question.wants_overview and question.topic_weights == {}
+    asked = message("what should I do if I ever get chest pain", "ask_symptoms")
+    asked["safety"] = {"grade": "safety_netting", "replaced": None}  # the classifier's own question intent
+    assert not READER.read(asked).wants_overview
+
+
+def test_the_overview_answers_a_stated_symptom(content_service):
+    stated = message("I have a headache", "ask_symptoms", ranking=UNPLACED)
+    stated["safety"] = {"grade": "safety_netting", "replaced": "nlu_fallback"}
+    assert content_service.answer_question(READER.read(stated)).entry.id == "symptoms-general"
