@@ -13,6 +13,7 @@ from actions import services as service_registry
 from actions.answers import answer_question, latest_entity, read_question
 from actions.handoff import offer_more_help
 from actions.helpline import utter_helpline_status
+from actions.safety import safety_reply_just_given
 from actions.services import Services
 
 MAX_FAILED_TURNS = 2
@@ -77,6 +78,10 @@ class ActionClarify(Action):
         return "action_clarify"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        advice = safety_reply_just_given(tracker)
+        if advice is not None:  # "should I wait and see?" after "call 999 now": the advice again, not a menu
+            dispatcher.utter_message(response=advice)
+            return []
         services = service_registry.get_services()
         question = read_question(tracker, services)
         if question.follow_up or services.content.is_sure(services.content.answer_question(question)):

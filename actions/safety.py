@@ -15,7 +15,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript
-from bot.safety.disposition import LOW_MOOD, SAFETY_KEY, SAFETY_NETTING, Disposition, nurse_reason, safety_reply
+from bot.safety.disposition import (
+    GRADE_RESPONSE,
+    LOW_MOOD,
+    SAFETY_KEY,
+    SAFETY_NETTING,
+    Disposition,
+    nurse_reason,
+    safety_reply,
+)
 from bot.wording import Wording
 
 NURSE_ASKED = "utter_urgent_nurse_asked"
@@ -27,6 +35,21 @@ ADVICE_RESPONSE = {SAFETY_NETTING: "utter_safety_netting", LOW_MOOD: "utter_low_
 def wording() -> Wording:
     """The domain's response texts, read once per action server (for the nurse's transcript and reason)."""
     return Wording.from_domain()
+
+
+def safety_reply_just_given(tracker: Tracker) -> Optional[str]:
+    """The emergency, urgent or crisis reply given in answer to the message before the latest one, if any."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return None
+        elif users == 1 and event.get("event") == "bot":
+            name = (event.get("metadata") or {}).get("utter_action")
+            if name in GRADE_RESPONSE.values():
+                return str(name)
+    return None
 
 
 def disposition_of(tracker: Tracker) -> Optional[Disposition]:

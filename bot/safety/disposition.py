@@ -34,6 +34,7 @@ EMERGENCY, URGENT, SAFETY_NETTING, CRISIS, LOW_MOOD, NONE = (
 )
 URGENT_INTENT, CRISIS_INTENT = "report_urgent_symptom", "express_crisis"
 FALLBACK_INTENT = "nlu_fallback"  # the FallbackClassifier: the classifier could not place the message
+QUESTION_PREFIX = "ask_"  # the intents that ask for information
 SAFETY_KEY = "safety"  # where the SafetyNet puts the disposition in the parse result, and so in the tracker
 
 # Which route each red flag gets. Both routes' wording names 999 and NHS 111; the grade sets which
@@ -192,10 +193,15 @@ def decide(
     overruled = REVIEW_NOT_NOW if urgent_c >= thresholds.urgent else None
     if finding.mentioned:
         return result(SAFETY_NETTING, finding.mentioned, RULES, overruled)
-    # A symptom now that the classifier could not place ("I have a headache"): the symptoms answer and
-    # the safety-netting line, not a question about what was meant.
-    unsure = bool(ranking) and ranking[0].get("name") == FALLBACK_INTENT
-    if finding.symptom_now and (kind == "single_word" or urgent_c >= thresholds.safety_netting or unsure):
+    # A symptom now that is not a red flag, in a question about recurrence ("ive had a cough for a few
+    # days, could it be back?") or in a message the classifier could not place ("I have a headache"):
+    # the answer, then the safety-netting line. So is a symptom in the past or asked about in a message
+    # it could not place ("I had a small lump last month but it went away, should I worry?"). Not one
+    # it placed out of scope ("my dog keeps coughing").
+    top = str(ranking[0].get("name") or "") if ranking else ""
+    unsure, asked = top == FALLBACK_INTENT, top.startswith(QUESTION_PREFIX)
+    placed = kind == "single_word" or urgent_c >= thresholds.safety_netting or unsure or asked
+    if (finding.symptom_now and placed) or (unsure and finding.framings):
         return result(SAFETY_NETTING, (), CLASSIFIER if urgent_c >= thresholds.safety_netting else RULES, overruled)
     if finding.low_mood or (crisis_c >= thresholds.low_mood and not finding.idiom):
         return result(LOW_MOOD, (), RULES if finding.low_mood else CLASSIFIER)

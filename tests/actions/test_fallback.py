@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -84,3 +85,27 @@ def test_out_of_scope_then_helpline():
     dispatcher = CollectingDispatcher()
     ActionOutOfScope().run(dispatcher, make_tracker("out_of_scope", slots={"failed_turns": 1.0}), {})
     assert dispatcher.messages[0]["response"] == "utter_offer_helpline"
+
+
+def _after(reply: str, earlier_user: bool = True) -> list[dict]:
+    events = [{"event": "user", "text": "my legs have gone weak and my back hurts"}] if earlier_user else []
+    return events + [{"event": "bot", "text": "…", "metadata": {"utter_action": reply}}]
+
+
+@pytest.mark.parametrize("reply", ["utter_emergency", "utter_urgent_symptom", "utter_crisis"])
+def test_an_unclear_message_right_after_safety_advice_gets_the_advice_again_not_a_menu(reply):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("nlu_fallback", ranking=RANKING, text="should I wait and see", events=_after(reply))
+    assert ActionClarify().run(dispatcher, tracker, {}) == []
+    assert [m["response"] for m in dispatcher.messages] == [reply]
+
+
+def test_safety_advice_given_earlier_in_the_conversation_is_not_repeated():
+    dispatcher = CollectingDispatcher()
+    earlier = _after("utter_emergency") + [
+        {"event": "user", "text": "thanks"},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_you_are_welcome"}},
+    ]
+    tracker = make_tracker("nlu_fallback", ranking=RANKING, text="hmm", events=earlier)
+    ActionClarify().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_clarify"]

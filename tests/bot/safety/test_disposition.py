@@ -94,9 +94,15 @@ def test_a_symptom_now_the_classifier_could_not_place_gets_safety_netting(detect
     assert result.grade == d.SAFETY_NETTING and result.source == d.RULES
     no_symptom = "my appointment is on the 14th"
     assert decide(no_symptom, detector.check(no_symptom), unsure, T).grade == d.NONE
-    # A classifier that placed it elsewhere is left alone: the symptom is not what was asked about.
+    # A classifier that placed it elsewhere keeps its intent (safety_net.routed_intent), with the line after.
     placed = [{"name": "ask_treatment", "confidence": 0.9}, {"name": "report_urgent_symptom", "confidence": 0.05}]
-    assert decide("I have a headache", detector.check("I have a headache"), placed, T).grade == d.NONE
+    assert decide("I have a headache", detector.check("I have a headache"), placed, T).grade == d.SAFETY_NETTING
+    elsewhere = [{"name": "out_of_scope", "confidence": 0.9}, {"name": "report_urgent_symptom", "confidence": 0.05}]
+    dog = "my dog keeps coughing at night"
+    assert decide(dog, detector.check(dog), elsewhere, T).grade == d.NONE
+    past = "I had a small lump near my scar last month but it went away, should I be worried?"
+    assert decide(past, detector.check(past), unsure, T).grade == d.SAFETY_NETTING
+    assert decide(past, detector.check(past), placed, T).grade == d.NONE  # placed, and not happening now
 
 
 @pytest.mark.parametrize(
