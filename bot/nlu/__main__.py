@@ -1,4 +1,4 @@
-"""`python -m bot.nlu build [OUTPUT]` writes the spaCy pipeline; `score` and `answers` measure a trained model."""
+"""`python -m bot.nlu build [OUTPUT]` writes the spaCy pipeline; `score`, `answers`, `transcripts` try a model."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from bot.nlu.answer_evaluation import ANSWERS, evaluate_answers
+from bot.nlu.answer_evaluation import ANSWERS, JOURNEYS, evaluate_answers, transcripts
 from bot.nlu.evaluation import INDEPENDENT, evaluate
 from bot.nlu.pipeline import DEFAULT_OUTPUT, ENTITY_PATTERNS, save_pipeline
 
@@ -26,6 +26,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     answers.add_argument("model", type=Path)
     answers.add_argument("--data", type=Path, default=ANSWERS)
+    journeys = commands.add_parser("transcripts", help="the bot's replies to each journey, to read as a person would")
+    journeys.add_argument("model", type=Path)
+    journeys.add_argument("--data", type=Path, default=JOURNEYS)
     args = parser.parse_args(argv)
     if args.command == "score":
         scores = evaluate(args.model, args.data)
@@ -35,6 +38,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             f"{args.data.name}: {scores.examples} messages, intent accuracy {scores.accuracy:.3f}, "
             f"macro-F1 {scores.macro_f1:.3f}"
         )
+        return 0
+    if args.command == "transcripts":
+        print("\n".join(transcripts(args.model, args.data)))
         return 0
     if args.command == "answers":
         result = evaluate_answers(args.model, args.data)

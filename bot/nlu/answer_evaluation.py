@@ -134,6 +134,34 @@ async def _run(model: Path, conversations: list[list[tuple[str, str]]]) -> list[
     return results
 
 
+JOURNEYS = PROJECT_ROOT / "tests" / "nlu" / "journeys.yml"
+
+
+async def _transcripts(model: Path, journeys: list[dict]) -> list[str]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model), action_endpoint=_in_process_actions())
+    lines = []
+    for number, journey in enumerate(journeys):
+        sender = f"journey-{uuid.uuid4().hex}"
+        lines.append(f"#{number} {journey.get('persona', '')}")
+        for turn in journey["turns"]:
+            replies = await agent.handle_text(str(turn["say"]), sender_id=sender) or []
+            lines += [f"  > {turn['say']}", f"    (a good reply: {turn['good']})"]
+            for reply in replies:
+                buttons = " | ".join(b["title"] for b in reply.get("buttons") or [])
+                lines.append(f"    < {reply.get('text') or ''}" + (f" [{buttons}]" if buttons else ""))
+    return lines
+
+
+def transcripts(model: Path, path: Path = JOURNEYS) -> list[str]:
+    """Every journey of `path` through `model` and the real actions, as lines to read, with what a good reply does."""
+    journeys = yaml.safe_load(path.read_text(encoding="utf-8"))["journeys"]
+    with tempfile.TemporaryDirectory() as folder:
+        _use_services(Path(folder) / "helpline.db")
+        return asyncio.run(_transcripts(model, journeys))
+
+
 def evaluate_answers(model: Path, path: Path = ANSWERS) -> AnswerScores:
     """Runs every conversation of `path` through `model` and the real actions."""
     conversations = load_conversations(path)

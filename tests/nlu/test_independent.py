@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.content.schema import read_content_dir
-from bot.nlu.answer_evaluation import ANSWERS, evaluate_answers, load_conversations
+from bot.nlu.answer_evaluation import ANSWERS, JOURNEYS, evaluate_answers, load_conversations, transcripts
 from bot.nlu.evaluation import INDEPENDENT, evaluate, load_examples
 
 MODEL = PROJECT_ROOT / "models" / "helpline.tar.gz"
@@ -87,3 +87,12 @@ def test_answer_set_above_floor_and_never_content_for_other_cancers_or_other_sub
     non_medical = [r for r in scores.results if r.expected == "out_of_scope" and "-" in r.got]
     assert non_medical == []
     assert scores.accuracy >= answer_floor
+
+
+def test_no_turn_of_the_blind_journeys_ends_in_silence():
+    lines = transcripts(_model(), JOURNEYS)
+    said = [n for n, line in enumerate(lines) if line.startswith("  > ")]
+    assert len(said) >= 100
+    for start, end in zip(said, [*said[1:], len(lines)], strict=True):
+        replies = [line for line in lines[start:end] if line.startswith("    < ") and line.strip() != "<"]
+        assert replies, f"no reply to {lines[start].strip()}"
