@@ -15,13 +15,14 @@ from actions.handoff import offer_more_help
 from actions.helpline import utter_helpline_status
 from actions.safety import safety_reply_just_given
 from actions.services import Services
+from bot.intents import FALLBACK_INTENT
 
 MAX_FAILED_TURNS = 2
 MAX_CHOICES = 3
 # Below this the classifier is guessing: such topics are not offered.
 MIN_CHOICE_CONFIDENCE = 0.05
 DEFAULT_TOPICS = ("what_is_recurrence", "symptoms", "treatment")
-IGNORED_IN_RANKING = ("nlu_fallback",)
+IGNORED_IN_RANKING = (FALLBACK_INTENT,)
 # Always offered after the topics: (response holding the button's title, payload).
 ALWAYS_OFFERED = (("utter_button_something_else", "/affirm"), ("utter_button_talk_to_nurse", "/request_nurse"))
 

@@ -60,8 +60,15 @@ def score(entries, folds, parsed, sites, reader, params) -> float:
         for index, text, similarities, preferences in held:
             question = reader.read(parsed[text])
             rt = question.recurrence_type or sites.get(question.body_site or "")
-            query = Query(question.topic, rt, question.treatment, text, question.topic_weights, question.required)
-            query = dataclasses.replace(query, body_site=question.body_site)
+            query = Query(
+                question.topic,
+                rt,
+                question.treatment,
+                text,
+                question.topic_weights,
+                question.required,
+                body_site=question.body_site,
+            )
             best, value = choose(train, similarities, query, params, preferences)
             if question.topic is None and value < params.sure_similarity:
                 best = None  # the bot would ask which topic was meant

@@ -15,11 +15,11 @@ from typing import Any, Optional, Sequence
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.intents import topic_of
 from bot.safety.disposition import SAFETY_KEY
 
 FOLLOW_UP_WORDS = PROJECT_ROOT / "data" / "dialogue" / "follow_up_words.yml"
 FOLLOW_UP_INTENT = "ask_follow_up"
-INTENT_PREFIX = "ask_"
 TREATMENT_TOPIC = "treatment"
 TYPES_TOPIC = "recurrence_types"
 QUALIFIER_ENTITIES = ("recurrence_type", "treatment", "body_site")
@@ -74,9 +74,7 @@ class QuestionReader:
         self._filler = filler
 
     def topic_for_intent(self, intent: Optional[str]) -> Optional[str]:
-        if intent and intent.startswith(INTENT_PREFIX) and intent[len(INTENT_PREFIX) :] in self._topics:
-            return intent[len(INTENT_PREFIX) :]
-        return None
+        return topic_of(intent, self._topics)
 
     def read(
         self,

@@ -38,13 +38,17 @@ class RankerConfig:
     sharpness: float = 10.0
 
 
+def _words() -> TfidfVectorizer:
+    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
+
+
+def _characters(shortest: int) -> TfidfVectorizer:
+    """Character n-grams within words, from `shortest` to 5 characters."""
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(shortest, 5), sublinear_tf=True)
+
+
 def _vectorizers(config: RankerConfig) -> list[TfidfVectorizer]:
-    out = []
-    if config.word:
-        out.append(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"))
-    if config.char:
-        out.append(TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True))
-    return out
+    return ([_words()] if config.word else []) + ([_characters(3)] if config.char else [])
 
 
 class EntryRanker:
@@ -68,10 +72,7 @@ class EntryRanker:
     def _fit_classifier(texts: list[str], owners: list[int], config: RankerConfig):
         if len(set(owners)) < 2:
             return None, []
-        features = [
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"),
-        ]
+        features = [_characters(2), _words()]
         matrix = hstack([f.fit_transform(texts) for f in features]).tocsr()
         return LinearSVC(C=config.svm_c).fit(matrix, owners), features
 

@@ -17,15 +17,12 @@ from bot.content.questions import Question
 from bot.content.ranker import EntryRanker, ranker_for
 from bot.content.ranking import PARAMS, Query, RankingParams, choose
 from bot.content.schema import TOPICS
-
-INTENT_PREFIX = "ask_"
+from bot.intents import topic_of
 
 
 def topic_for_intent(intent: Optional[str]) -> Optional[str]:
     """`ask_treatment` -> `treatment`; intents that are not content questions have no topic."""
-    if intent and intent.startswith(INTENT_PREFIX) and intent[len(INTENT_PREFIX) :] in TOPICS:
-        return intent[len(INTENT_PREFIX) :]
-    return None
+    return topic_of(intent, TOPICS)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from typing import Mapping
 
 from bot.limits import BURST_MIN_URGENT, BURST_WINDOW_SECONDS
@@ -17,7 +18,7 @@ def urgent_bursts(
     times = sorted(created.values())
     bursts = {}
     for handoff_id, at in created.items():
-        together = sum(1 for other in times if abs(other - at) <= window)
+        together = bisect_right(times, at + window) - bisect_left(times, at - window)
         if together >= minimum:
             bursts[handoff_id] = together
     return bursts

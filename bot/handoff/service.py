@@ -395,8 +395,7 @@ class HandoffService:
                 .all()
             )
             last = self._last_person_messages(session, [h.id for h in rows])
-            urgent = {h.id: _aware(h.created_at) for h in rows if h.priority == "urgent"}
-            bursts = urgent_bursts({handoff_id: at for handoff_id, at in urgent.items() if at is not None})
+            bursts = urgent_bursts({h.id: _aware(h.created_at) for h in rows if h.priority == "urgent"})  # type: ignore[misc]
             return [
                 QueueItem(
                     _view(h, None),

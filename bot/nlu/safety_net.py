@@ -36,6 +36,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.content.service import topic_for_intent
+from bot.intents import FALLBACK_INTENT
 from bot.safety import disposition as grades
 from bot.safety.detector import SafetyDetector
 from bot.safety.disposition import Disposition, Thresholds, decide
@@ -45,7 +46,6 @@ logger = logging.getLogger(__name__)
 SAFETY_INTENTS = (grades.CRISIS_INTENT, grades.URGENT_INTENT)
 SAFETY_KEY = grades.SAFETY_KEY
 ADVICE_ENTITY = "safety_advice"  # rules in data/rules/safety.yml add the line after the answer
-FALLBACK_INTENT = grades.FALLBACK_INTENT
 OTHER_CANCER_ENTITY = "other_cancer"  # set by bot.nlu.scope_guard.ScopeGuard, which runs just before
 ANSWER_INTENT = {grades.SAFETY_NETTING: "ask_symptoms", grades.LOW_MOOD: "ask_coping"}
 # Intents that say nothing about what the person wants to know: a safety-netting or low-mood

@@ -22,6 +22,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Optional, Sequence
 
+from bot.intents import FALLBACK_INTENT, QUESTION_PREFIX
 from bot.safety.detector import CRISIS_REASON, RED_FLAG_RULES, Finding
 
 EMERGENCY, URGENT, SAFETY_NETTING, CRISIS, LOW_MOOD, NONE = (
@@ -33,8 +34,6 @@ EMERGENCY, URGENT, SAFETY_NETTING, CRISIS, LOW_MOOD, NONE = (
     "none",
 )
 URGENT_INTENT, CRISIS_INTENT = "report_urgent_symptom", "express_crisis"
-FALLBACK_INTENT = "nlu_fallback"  # the FallbackClassifier: the classifier could not place the message
-QUESTION_PREFIX = "ask_"  # the intents that ask for information
 SAFETY_KEY = "safety"  # where the SafetyNet puts the disposition in the parse result, and so in the tracker
 
 # Which route each red flag gets. Both routes' wording names 999 and NHS 111; the grade sets which
