@@ -37,6 +37,7 @@ Handler = Callable[..., Coroutine[Any, Any, Optional[HTTPResponse]]]
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MAX_ID_DIGITS = 18  # below 2**63, so the database never sees an integer it cannot store
+MAX_ID = 10**MAX_ID_DIGITS - 1
 MAX_REPLY = 4000
 MAX_OUTCOME = 500
 MAX_PASSWORD = 1024
@@ -180,6 +181,13 @@ def path_id(raw: str, what: str) -> int:
         shown = raw if len(raw) <= 40 else raw[:40] + "…"
         raise ApiError(404, f"There is no {what} with id {shown!r}: ids are whole numbers from 1.")
     return int(raw)
+
+
+def body_id(value: Any, field: str, what: str) -> int:
+    """An id sent in a JSON body: a whole number from 1 that the database can hold, like a path's."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
+        raise ApiError(422, f"'{field}' must be the id of {what}, a whole number from 1.")
+    return value
 
 
 # ----- authentication -----

@@ -62,9 +62,7 @@ async def reassign(request: Request, handoff_id: str) -> HTTPResponse:
     """Passes a waiting or claimed conversation to another active nurse (admins only)."""
     number = api.path_id(handoff_id, "conversation")
     data = api.json_body(request)
-    target = data.get("nurse_id")
-    if not isinstance(target, int) or isinstance(target, bool) or target < 1:
-        raise ApiError(422, "'nurse_id' must be the id of an active nurse, a whole number from 1.")
+    target = api.body_id(data.get("nurse_id"), "nurse_id", "an active nurse")
     try:
         view = await api.blocking(claims(api.console(request)).reassign, number, request.ctx.nurse.id, target)
     except NotFound as error:

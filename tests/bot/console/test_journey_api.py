@@ -56,6 +56,8 @@ def test_an_admin_can_pass_a_conversation_to_another_nurse(console_server, nurse
     assert sign_in(console_server.url, jo).post(url, json={"nurse_id": sam.id}, timeout=10).status_code == 403
     assert boss.post(url, json={"nurse_id": "sam"}, timeout=10).status_code == 422
     assert boss.post(url, json={"nurse_id": 99999999}, timeout=10).status_code == 404
+    # An id too big for the database is refused like a bad one, not a 500 (found by make fuzz).
+    assert boss.post(url, json={"nurse_id": 65634347533226865292577079296}, timeout=10).status_code == 422
     passed = boss.post(url, json={"nurse_id": sam.id}, timeout=10)
     assert passed.status_code == 200 and passed.json()["handoff"]["claimed_by"] == sam.id
     reply = sign_in(console_server.url, sam).post(
