@@ -9,7 +9,7 @@ import yaml
 from bot.config import PROJECT_ROOT
 from bot.wording import Wording
 
-WEB_ONLY = ("this chat", "type your", 'choose "', "click", "button", "below")
+WEB_ONLY = ("this chat", "the chat", "new chats", "type your", 'choose "', "click", "button", "below")
 
 
 def test_a_channel_variant_is_used_on_its_channel_and_the_plain_one_elsewhere():
