@@ -43,6 +43,11 @@ def detector():
         ("thinking of swerving into oncoming traffic", "crisis"),
         ("i won't be around for long and it won't be from the cancer", "crisis"),  # two halves together
         ("he sent me a message saying goodbye, sorry for everything", "crisis"),
+        ("honestly I have given up on living", "crisis"),
+        ("everyone would cope better if she wasn't alive", "crisis"),
+        ("sometimes I think it'd be simpler if I was gone", "crisis"),
+        ("I've counted all my painkillers out on the table", "crisis"),
+        ("my pills are lined up on the side", "crisis"),
     ],
 )
 def test_fires(detector, text, kind):
@@ -68,6 +73,8 @@ def test_fires(detector, text, kind):
         "I want to carry on living",
         "I don't want to go out much",
         "I'm scared of dying",
+        "the nurse wasn't here when I rang",
+        "I put my tablets out ready for the morning",
         "my breathing is back to normal now",
         "can my lips go dry from chemo",
         "no problems with my bladder or bowels",
