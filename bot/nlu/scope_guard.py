@@ -69,11 +69,27 @@ def has_no_readable_word(text: str) -> bool:
     return bool(text.strip()) and _READABLE.search(text) is None
 
 
-def ties_to_breast_cancer(doc, entities: List[Dict[str, Any]], words: ScopeWords) -> bool:
-    tokens = {token.lower_ for token in doc}
-    if tokens & words.breast or tokens & words.spread:
+def ties_to_breast_cancer(doc, entities: List[Dict[str, Any]], words: ScopeWords, other_from: int = -1) -> bool:
+    """A breast word ties the message back; so does spread, unless it follows another cancer named at `other_from`.
+
+    "If it spreads to my lungs is it lung cancer now?" is about breast cancer; "his melanoma has spread
+    to his lymph nodes" is about the melanoma.
+    """
+    if any(token.lower_ in words.breast for token in doc):
         return True
-    return any(e.get("entity") == "recurrence_type" and e.get("value") == SECONDARY for e in entities)
+    after = other_from if other_from >= 0 else len(doc.text) + 1
+
+    def before_it(end: int) -> bool:  # "metastatic melanoma": the word describes the other cancer
+        return end < after and not doc.text[end:after].isspace()
+
+    if any(token.lower_ in words.spread and before_it(token.idx + len(token)) for token in doc):
+        return True
+    return any(
+        e.get("entity") == "recurrence_type"
+        and e.get("value") == SECONDARY
+        and before_it(int(e.get("end", 0)))
+        for e in entities
+    )
 
 
 def about_another_subject(text: str, doc, entities: List[Dict[str, Any]], words: ScopeWords) -> bool:
@@ -112,7 +128,7 @@ class ScopeGuard(GraphComponent):
                 continue
             others = [ent for ent in doc.ents if ent.label_ == OTHER_CANCER]
             entities = message.get(ENTITIES, []) or []
-            if others and not ties_to_breast_cancer(doc, entities, self._words):
+            if others and not ties_to_breast_cancer(doc, entities, self._words, others[0].start_char):
                 found = [
                     {
                         "entity": OTHER_CANCER,

@@ -28,6 +28,8 @@ def guarded(text: str, intent: str = "ask_symptoms", entities=None) -> Message:
         "my dad has prostate cancer, what are his options",
         "is leukaemia hereditary",
         "can skin cancer return after it's removed",
+        "my uncle's bowel cancer has spread to his liver, what now",  # the other cancer is what spread
+        "metastatic melanoma treatment options",
     ],
 )
 def test_other_cancers_are_out_of_scope_and_named(text):
@@ -43,6 +45,7 @@ def test_other_cancers_are_out_of_scope_and_named(text):
         "my breast cancer came back, is it bone cancer now",
         "is secondary breast cancer in the liver the same as liver cancer",
         "what are the symptoms of secondary breast cancer",
+        "once it has spread to the liver do they call it liver cancer",
     ],
 )
 def test_breast_cancer_questions_naming_an_organ_stay_in_scope(text):
