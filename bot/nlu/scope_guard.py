@@ -6,8 +6,9 @@ and never gives breast-cancer content. Words that tie a message back to breast c
 to spread ("if it spreads to my lungs is it lung cancer now?"), are in data/spacy/scope.yml.
 So are other conditions and errands ("how do I lower my cholesterol"), which are out of scope
 unless the message also names cancer, its treatment or its coming back. A message with no word
-in the Latin alphabet and no digit (emoji, another script, punctuation) is out of scope too: the
-classifier has nothing it knows to go on and would otherwise guess.
+in the Latin alphabet and no digit (emoji, another script, punctuation) is out of scope too, and
+so is one written in another language: the classifier has nothing it knows to go on and would
+otherwise guess.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class ScopeWords:
     spread: frozenset[str]
     other_subjects: re.Pattern
     cancer: re.Pattern
+    other_language: frozenset[str]
+    english: frozenset[str]
 
 
 def _phrases(words: List[str]) -> re.Pattern:
@@ -57,6 +60,8 @@ def load_scope_words(path: Path = SCOPE_WORDS) -> ScopeWords:
         spread=frozenset(w.lower() for w in data["spread_words"]),
         other_subjects=_phrases(data["other_subjects"]),
         cancer=_phrases(data["cancer_words"]),
+        other_language=frozenset(str(w).lower() for w in data["other_language_words"]),
+        english=frozenset(str(w).lower() for w in data["english_words"]),
     )
 
 
@@ -67,6 +72,14 @@ _READABLE = re.compile(r"[0-9A-Za-z\u00C0-\u024F]")
 def has_no_readable_word(text: str) -> bool:
     """Only emoji, symbols or another script ("🐱🐶", "привет"): nothing the classifier was trained on."""
     return bool(text.strip()) and _READABLE.search(text) is None
+
+
+def in_another_language(doc, words: ScopeWords) -> bool:
+    """Two or more common words of another language and no common English one ("je cherche une pharmacie")."""
+    tokens = [token.lower_ for token in doc]
+    if any(token in words.english for token in tokens):
+        return False
+    return sum(token in words.other_language for token in tokens) >= 2
 
 
 def ties_to_breast_cancer(doc, entities: List[Dict[str, Any]], words: ScopeWords, other_from: int = -1) -> bool:
@@ -143,6 +156,7 @@ class ScopeGuard(GraphComponent):
                 message.set(ENTITIES, entities + found, add_to_output=True)
             elif not (
                 has_no_readable_word(message.get(TEXT) or "")
+                or in_another_language(doc, self._words)
                 or about_another_subject(message.get(TEXT) or "", doc, entities, self._words)
             ):
                 continue

@@ -93,3 +93,23 @@ def test_a_message_with_no_latin_word_or_digit_is_out_of_scope(text):
 @pytest.mark.parametrize("text", ["yes 👍", "1", "café?", "¿ayuda?", "no 🙁", "how long 🤔"])
 def test_a_message_with_a_latin_word_or_digit_is_left_to_the_classifier(text):
     assert guarded(text, intent="affirm").get(INTENT)["name"] == "affirm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quiero hablar con una enfermera por favor",
+        "ma mère a un cancer, je voudrais des informations",
+        "wo ist das nächste Krankenhaus",
+        "czy mogę prosić o pomoc",
+    ],
+)
+def test_a_message_in_another_language_is_out_of_scope(text):
+    message = guarded(text, intent="ask_treatment")
+    assert message.get(INTENT)["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["hola, my mum has cancer again", "mi mum is sik", "la recurrence?", "2 tablets per day"])
+def test_english_with_a_foreign_word_stays_with_the_classifier(text):
+    message = guarded(text, intent="ask_treatment")
+    assert message.get(INTENT)["name"] == "ask_treatment"
