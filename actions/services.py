@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from bot.clock import Clock, clock_from_env
 from bot.config import Settings
-from bot.content.questions import QuestionReader, load_follow_up_words
+from bot.content.questions import QuestionReader
 from bot.content.schema import TOPICS
 from bot.content.service import ContentService
 from bot.db import make_session_factory, shared_engine
@@ -52,7 +52,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         handoff=handoffs.service,
         now=clock,
         transcripts=transcripts,
-        questions=QuestionReader(TOPICS, load_follow_up_words()),
+        questions=QuestionReader.from_data(TOPICS),
         wording=Wording.from_domain(),
         pause=handoffs.pause,
     )

@@ -2,7 +2,9 @@
 
 A follow-up ("and what about a local one?", "what about chemo?") names only a type,
 treatment or body site. It keeps the previous answer's topic and question and changes
-the qualifier, whatever intent the classifier gave it.
+the qualifier, whatever intent the classifier gave it. "And if it has spread?" names
+secondary breast cancer by its spread. A follow-up that names no qualifier but has words
+of its own ("and HER2?") is ranked on those words, within the previous topic.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from bot.intents import topic_of
 from bot.safety.disposition import SAFETY_KEY
 
 FOLLOW_UP_WORDS = PROJECT_ROOT / "data" / "dialogue" / "follow_up_words.yml"
+QUESTION_WORDS = PROJECT_ROOT / "data" / "dialogue" / "question_words.yml"
 FOLLOW_UP_INTENT = "ask_follow_up"
 TREATMENT_TOPIC = "treatment"
 TYPES_TOPIC = "recurrence_types"
 QUALIFIER_ENTITIES = ("recurrence_type", "treatment", "body_site")
 TOKEN = re.compile(r"[\w'&]+|[?!.,]")
+SECONDARY = "secondary"
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,39 @@ class Question:
     excluded: Optional[str] = None
     # The answer it follows was an overview, so the follow-up asks for the overview of the new qualifier.
     wants_overview: bool = False
+    # Told, not asked ("her scan shows it has spread"): an answer that begins "Yes." or "No." does not fit.
+    statement: bool = False
 
 
-def load_follow_up_words(path: Path = FOLLOW_UP_WORDS) -> frozenset[str]:
-    return frozenset(str(w).lower() for w in yaml.safe_load(path.read_text(encoding="utf-8"))["words"])
+def load_follow_up_words(path: Path = FOLLOW_UP_WORDS, key: str = "words") -> frozenset[str]:
+    return frozenset(str(w).lower() for w in yaml.safe_load(path.read_text(encoding="utf-8"))[key])
+
+
+@dataclass(frozen=True)
+class QuestionWords:
+    question: frozenset[str]
+    verbs: frozenset[str]
+    subjects: frozenset[str]
+    openers: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path = QUESTION_WORDS) -> QuestionWords:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        keys = ("question_words", "asking_verbs", "subjects", "statement_openers")
+        return cls(*(frozenset(str(w).lower() for w in data[key]) for key in keys))
+
+    def is_statement(self, text: str) -> bool:
+        """Says something about someone, and asks nothing: "my wife's scan shows it has spread to her liver"."""
+        tokens = TOKEN.findall(text.lower())
+        return len(tokens) >= 4 and tokens[0] in self.openers and not self.is_question(text)
+
+    def is_question(self, text: str) -> bool:
+        tokens = TOKEN.findall(text.lower())
+        if "?" in tokens or any(t in self.question for t in tokens):
+            return True
+        before = (["."] + tokens)[: len(tokens) - 1]
+        pairs = zip(before, tokens[:-1], tokens[1:], strict=True)
+        return any(verb in self.verbs and (first in self.subjects or before in ".,!") for before, verb, first in pairs)
 
 
 def _entity(entities: Sequence[dict[str, Any]], name: str) -> Optional[str]:
@@ -69,9 +102,28 @@ def is_elliptical(text: str, entities: Sequence[dict[str, Any]], filler: frozens
 class QuestionReader:
     """Reads a parsed message, with the previous answer, into a `Question`."""
 
-    def __init__(self, topics: Sequence[str], filler: frozenset[str]):
+    def __init__(
+        self,
+        topics: Sequence[str],
+        filler: frozenset[str],
+        spread: frozenset[str] = frozenset(),
+        question_words: Optional[QuestionWords] = None,
+    ):
         self._topics = frozenset(topics)
         self._filler = filler
+        self._spread = spread
+        self._question_words = question_words
+
+    @classmethod
+    def from_data(cls, topics: Sequence[str], path: Path = FOLLOW_UP_WORDS) -> QuestionReader:
+        return cls(topics, load_follow_up_words(path), load_follow_up_words(path, "spread_words"), QuestionWords.load())
+
+    def _statement(self, text: str) -> bool:
+        return self._question_words is not None and self._question_words.is_statement(text)
+
+    def _own_words(self, text: str) -> list[str]:
+        """The words of a follow-up that are neither filler nor spread: "and HER2?" -> ["her2"]."""
+        return [t for t in TOKEN.findall(text.lower()) if t not in self._filler and t not in self._spread]
 
     def topic_for_intent(self, intent: Optional[str]) -> Optional[str]:
         return topic_of(intent, self._topics)
@@ -96,17 +148,24 @@ class QuestionReader:
         weights = self._topic_weights(message)
         elliptical = intent == FOLLOW_UP_INTENT or is_elliptical(text, entities, self._filler)
         if elliptical and previous_topic is not None:
+            if (
+                stated_type is None
+                and body_site is None
+                and any(t in self._spread for t in TOKEN.findall(text.lower()))
+            ):
+                stated_type = SECONDARY  # "and if it has spread?"
             topic: Optional[str] = TREATMENT_TOPIC if treatment else previous_topic
             required = (
                 ("treatment", treatment) if treatment else (("recurrence_type", stated_type) if stated_type else None)
             )
+            own_words = required is None and not body_site and bool(self._own_words(text))
             # The same question for the new qualifier: the other qualifier of the answer it follows stays.
             return Question(
                 topic=topic,
                 recurrence_type=stated_type or (remembered_type if not body_site else None),
                 treatment=treatment or (previous_treatment if topic == previous_topic else None),
                 body_site=body_site,
-                text=f"{previous_question or ''} {text}".strip(),
+                text=text if own_words else f"{previous_question or ''} {text}".strip(),
                 topic_weights=weights,
                 follow_up=True,
                 required=required,
@@ -135,6 +194,7 @@ class QuestionReader:
             body_site=body_site,
             text=text,
             topic_weights=weights,
+            statement=self._statement(text),
         )
 
     def _topic_weights(self, message: dict[str, Any]) -> dict[str, float]:

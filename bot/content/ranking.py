@@ -35,6 +35,8 @@ class RankingParams:
     sure_similarity: float = 0.45
     # How much the trained preference counts against the nearest example's similarity when ranking.
     preference_weight: float = 0.5
+    # An entry that answers "Yes." or "No." does not answer a statement ("her scan shows it has spread").
+    polar_penalty: float = 0.15
 
 
 PARAMS = RankingParams()
@@ -52,6 +54,7 @@ class Query:
     excluded: Optional[str] = None
     wants_overview: bool = False
     body_site: Optional[str] = None
+    statement: bool = False
 
     def weight(self, topic: str) -> float:
         if topic == self.topic:
@@ -85,6 +88,8 @@ def _adjusted(
             score -= params.unstated_penalty
     if query.body_site and query.body_site in entry.body_sites:  # "spread to my liver": the entry about organs
         score += params.stated_bonus
+    if query.statement and entry.polar:
+        score -= params.polar_penalty
     return score, weighted
 
 

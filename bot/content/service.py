@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from bot.content.ranker import EntryRanker, ranker_for
 from bot.content.ranking import PARAMS, Query, RankingParams, choose
 from bot.content.schema import TOPICS
 from bot.intents import topic_of
+
+POLAR_START = re.compile(r"(Yes|No)\b[.,]")
 
 
 def topic_for_intent(intent: Optional[str]) -> Optional[str]:
@@ -46,6 +49,11 @@ class ContentEntry:
 
     def overdue(self, today: dt.date) -> bool:
         return today > self.next_review_due
+
+    @property
+    def polar(self) -> bool:
+        """Answers a yes-or-no question: it begins "Yes." or "No."."""
+        return POLAR_START.match(self.web_answer) is not None
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,7 @@ class ContentService:
         required: Optional[tuple[str, str]] = None,
         excluded: Optional[str] = None,
         wants_overview: bool = False,
+        statement: bool = False,
     ) -> Answer:
         """The approved entry that best answers `text`, never contradicting the qualifiers.
 
@@ -167,7 +176,16 @@ class ContentService:
         if recurrence_type is None and body_site:
             recurrence_type = snapshot.body_sites.get(body_site)
         query = Query(
-            topic, recurrence_type, treatment, text, topic_weights or {}, required, excluded, wants_overview, body_site
+            topic,
+            recurrence_type,
+            treatment,
+            text,
+            topic_weights or {},
+            required,
+            excluded,
+            wants_overview,
+            body_site,
+            statement,
         )
         best, score = choose(
             snapshot.entries, snapshot.ranker.scores(text), query, self._params, snapshot.ranker.preferences(text)
@@ -190,6 +208,7 @@ class ContentService:
             required=question.required,
             excluded=question.excluded,
             wants_overview=question.wants_overview,
+            statement=question.statement,
         )
 
     def is_sure(self, answer: Answer) -> bool:

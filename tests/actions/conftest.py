@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 
 from actions import services as service_registry
 from actions.services import Services
-from bot.content.questions import QuestionReader, load_follow_up_words
+from bot.content.questions import QuestionReader
 from bot.content.schema import TOPICS
 from bot.db import make_engine
 from bot.handoff.pause import HandoffPause
@@ -46,7 +46,7 @@ def services(monkeypatch, imported, content_service, hours, clock, tracker_engin
         handoff=HandoffService(imported, now, Wording.from_domain()),
         now=now,
         transcripts=TranscriptStore(tracker_engine),
-        questions=QuestionReader(TOPICS, load_follow_up_words()),
+        questions=QuestionReader.from_data(TOPICS),
         wording=Wording.from_domain(),
         pause=HandoffPause(imported, now),
     )

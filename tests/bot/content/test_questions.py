@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.content.questions import QuestionReader, is_elliptical, load_follow_up_words
 from bot.content.schema import TOPICS
 
-READER = QuestionReader(TOPICS, load_follow_up_words())
+READER = QuestionReader.from_data(TOPICS)
 FILLER = load_follow_up_words()
 
 
@@ -134,3 +134,49 @@ def test_the_overview_answers_a_stated_symptom(content_service):
     stated = message("I have a headache", "ask_symptoms", ranking=UNPLACED)
     stated["safety"] = {"grade": "safety_netting", "replaced": "nlu_fallback"}
     assert content_service.answer_question(READER.read(stated)).entry.id == "symptoms-general"
+
+
+def test_a_follow_up_that_says_it_has_spread_asks_about_secondary_cancer():
+    question = READER.read(
+        message("and what if it's spread?", "ask_follow_up"),
+        previous_topic="treatment",
+        previous_question="How is a local recurrence treated?",
+        remembered_type="local",
+        previous_id="treatment-local",
+    )
+    assert (question.topic, question.recurrence_type, question.required) == (
+        "treatment",
+        "secondary",
+        ("recurrence_type", "secondary"),
+    )
+
+
+def test_a_follow_up_with_words_of_its_own_is_ranked_on_them_within_the_topic():
+    question = READER.read(
+        message("and triple negative?", "ask_follow_up"),
+        previous_topic="risk_factors",
+        previous_question="Does HER2 status affect the risk?",
+        previous_id="risk-factors-her2",
+    )
+    assert (question.topic, question.text, question.excluded) == (
+        "risk_factors",
+        "and triple negative?",
+        "risk-factors-her2",
+    )
+    bare = READER.read(
+        message("and then?", "ask_follow_up"),
+        previous_topic="risk_factors",
+        previous_question="Does HER2 status affect the risk?",
+    )
+    assert bare.text == "Does HER2 status affect the risk? and then?"
+
+
+def test_a_statement_about_someone_is_told_apart_from_a_question():
+    told = READER.read(message("my wife's scan shows it has spread to her liver", "ask_recurrence_types"))
+    assert told.statement
+    for asked in (
+        "it has spread to her liver can it be cured",
+        "cure for secondary breast cancer",
+        "her scan was clear. is it gone",
+    ):
+        assert not READER.read(message(asked, "ask_prognosis")).statement, asked

@@ -79,3 +79,13 @@ def test_the_preference_ranks_but_only_the_similarity_decides_whether_anything_i
     assert best is GENERAL and similarity < params.min_similarity
     # With no topic, nothing answers at all.
     assert choose(ENTRIES, [0.0, 0.01], dataclasses.replace(query, topic=None), params, np.array([0.0, 1.0]))[0] is None
+
+
+def test_a_statement_is_not_answered_with_yes_or_no():
+    polar = dataclasses.replace(ORGANS, id="polar", web_answer="No. It is not a new cancer.")
+    plain = dataclasses.replace(
+        GENERAL, id="plain", overview=False, web_answer="Secondary cancer is cancer that has spread."
+    )
+    asked = Query("symptoms", None, None, "her scan shows it has spread to her liver")
+    assert choose((plain, polar), [0.40, 0.45], asked)[0] is polar
+    assert choose((plain, polar), [0.40, 0.45], dataclasses.replace(asked, statement=True))[0] is plain
