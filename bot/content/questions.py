@@ -121,8 +121,10 @@ class QuestionReader:
     def _statement(self, text: str) -> bool:
         return self._question_words is not None and self._question_words.is_statement(text)
 
-    def _own_words(self, text: str) -> list[str]:
-        """The words of a follow-up that are neither filler nor spread: "and HER2?" -> ["her2"]."""
+    def _own_words(self, text: str, entities: Sequence[dict[str, Any]]) -> list[str]:
+        """A follow-up's words besides its entities, filler and spread: "and swelling in my arm?" -> ["swelling"]."""
+        for start, end in sorted(((e["start"], e["end"]) for e in entities if "start" in e), reverse=True):
+            text = text[:start] + " " + text[end:]
         return [t for t in TOKEN.findall(text.lower()) if t not in self._filler and t not in self._spread]
 
     def topic_for_intent(self, intent: Optional[str]) -> Optional[str]:
@@ -158,7 +160,7 @@ class QuestionReader:
             required = (
                 ("treatment", treatment) if treatment else (("recurrence_type", stated_type) if stated_type else None)
             )
-            own_words = required is None and not body_site and bool(self._own_words(text))
+            own_words = required is None and bool(self._own_words(text, entities))
             # The same question for the new qualifier: the other qualifier of the answer it follows stays.
             return Question(
                 topic=topic,
