@@ -24,12 +24,14 @@ from bot.console.auth import (
     token_from,
 )
 from bot.console.events import event_stream, parse_last_event_id
+from bot.console.meta import page_meta
 from bot.console.replies import SavedReply, render
 from bot.console.throttle import SignInThrottle, Throttled
 from bot.handoff.factory import Handoffs
 from bot.handoff.left_messages import message_text
 from bot.handoff.nurses import MIN_PASSWORD, AccountError, NurseView
 from bot.handoff.service import Conflict, HandoffView, MessageView, NotFound, QueueItem
+from bot.limits import MAX_OUTCOME_CHARS, MAX_PAUSE_MESSAGE_CHARS, MAX_REPLY_CHARS
 from bot.wording import Wording
 
 T = TypeVar("T")
@@ -38,8 +40,6 @@ Handler = Callable[..., Coroutine[Any, Any, Optional[HTTPResponse]]]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MAX_ID_DIGITS = 18  # below 2**63, so the database never sees an integer it cannot store
 MAX_ID = 10**MAX_ID_DIGITS - 1
-MAX_REPLY = 4000
-MAX_OUTCOME = 500
 MAX_PASSWORD = 1024
 TRIMMED = " \t\n\r\f\v"  # the OpenAPI document's `Text`: the same characters, so both agree on "empty"
 ENDED = {
@@ -284,6 +284,12 @@ async def me(request: Request) -> HTTPResponse:
     return json_response({"nurse": nurse_json(request.ctx.nurse), "expires_at": iso(request.ctx.expires_at)})
 
 
+@signed_in()
+async def meta(request: Request) -> HTTPResponse:
+    """The words for channels, states, authors, priorities and roles, and the input limits: the page copies none."""
+    return json_response(page_meta())
+
+
 # ----- the queue and conversations -----
 
 
@@ -359,7 +365,7 @@ async def _as_claiming_nurse(request: Request, number: int, action: str, call: C
 @signed_in()
 async def reply(request: Request, handoff_id: str) -> HTTPResponse:
     number = path_id(handoff_id, "conversation")
-    text = text_field(json_body(request), "text", MAX_REPLY)
+    text = text_field(json_body(request), "text", MAX_REPLY_CHARS)
     service = console(request).handoffs.service
     message = await _as_claiming_nurse(request, number, "reply", service.reply, text)
     return json_response({"message": message_json(message)}, status=201)
@@ -376,7 +382,7 @@ async def hand_back(request: Request, handoff_id: str) -> HTTPResponse:
 @signed_in()
 async def close(request: Request, handoff_id: str) -> HTTPResponse:
     number = path_id(handoff_id, "conversation")
-    outcome = text_field(json_body(request), "outcome", MAX_OUTCOME)
+    outcome = text_field(json_body(request), "outcome", MAX_OUTCOME_CHARS)
     service = console(request).handoffs.service
     view = await _as_claiming_nurse(request, number, "close it", service.close, outcome)
     return json_response({"handoff": handoff_json(view)})
@@ -565,9 +571,6 @@ async def saved_replies(request: Request) -> HTTPResponse:
     )
 
 
-PAUSE_MESSAGE_MAX = 300
-
-
 def _pause_json(app: Console) -> Dict[str, Any]:
     pause = app.handoffs.pause.current()
     if pause is None:
@@ -588,7 +591,7 @@ async def pause_state(request: Request) -> HTTPResponse:
 @signed_in("admin")
 async def pause_new_chats(request: Request) -> HTTPResponse:
     """New chats stop at once in every process; people who ask for a nurse are told `message`, offered to leave one."""
-    message = text_field(json_body(request), "message", PAUSE_MESSAGE_MAX)
+    message = text_field(json_body(request), "message", MAX_PAUSE_MESSAGE_CHARS)
     app = console(request)
     await blocking(app.handoffs.pause.pause, request.ctx.nurse.id, message)
     return json_response(await blocking(_pause_json, app), status=201)
@@ -614,6 +617,7 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     ("POST", "/api/login", login),
     ("POST", "/api/logout", logout),
     ("GET", "/api/me", me),
+    ("GET", "/api/meta", meta),
     ("GET", "/api/queue", queue),
     ("GET", "/api/mine", mine),
     ("GET", "/api/handoffs/<handoff_id>", handoff_detail),
