@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import re
+from html.parser import HTMLParser
 
 import requests
 
-from bot.console.meta import AUTHOR_NAMES, CHANNEL_NAMES, PRIORITY_NAMES, ROLE_NAMES, STATE_NAMES, page_meta
+from bot.console.app import STATIC_DIR
+from bot.console.meta import AUTHOR_NAMES, CHANNEL_NAMES, LIMITS, PRIORITY_NAMES, ROLE_NAMES, STATE_NAMES, page_meta
 from bot.handoff import models
+from bot.limits import MAX_OUTCOME_CHARS
 from tests.bot.console.conftest import conversation, sign_in
 
 # credentials.yml's class paths for every channel the server can run (README: the SMS line is enabled per deployment).
@@ -16,6 +20,46 @@ INPUT_CHANNELS = (
     "bot.channels.webchat.SecureSocketIOInput",
     "bot.channels.sms.TwilioSmsInput",
 )
+
+
+class _PageLimits(HTMLParser):
+    """The limits index.html names (data-limit, data-max-length), its maxlength attributes and the outcomes offered."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.named: set[str] = set()
+        self.maxlengths: list[str] = []
+        self.outcomes: list[str] = []
+        self._in_outcome = self._in_option = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        found = dict(attrs)
+        self.named.update(found[name] for name in ("data-limit", "data-max-length") if name in found)
+        if "maxlength" in found:
+            self.maxlengths.append(tag)
+        if tag == "select":
+            self._in_outcome = found.get("id") == "close-outcome"
+        self._in_option = tag == "option" and self._in_outcome and found.get("value") != ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._in_outcome = False
+        if tag == "option":
+            self._in_option = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_option:
+            self.outcomes.append(data)
+
+
+def _page() -> _PageLimits:
+    parser = _PageLimits()
+    parser.feed((STATIC_DIR / "index.html").read_text(encoding="utf-8"))
+    return parser
+
+
+def _scripts() -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(STATIC_DIR.glob("*.js"))}
 
 
 def test_each_table_has_words_for_every_stored_name():
@@ -35,6 +79,33 @@ def test_the_channels_named_are_the_channels_the_server_has():
         module, _, name = path.rpartition(".")
         names.add(getattr(importlib.import_module(module), name).name())
     assert names == set(CHANNEL_NAMES)
+
+
+def test_the_page_takes_every_limit_from_the_meta_and_copies_none():
+    page = _page()
+    assert page.named == set(LIMITS), "index.html's data-limit / data-max-length names and the meta's limits differ"
+    assert page.maxlengths == [], "a maxlength written into index.html rather than set from GET /api/meta"
+    texts = {"index.html": (STATIC_DIR / "index.html").read_text(encoding="utf-8"), **_scripts()}
+    for name, value in LIMITS.items():
+        for file, text in texts.items():
+            assert not re.search(rf"(?<![\w.]){value}(?![\w.])", text), f"{file} copies the {name} limit ({value})"
+
+
+def test_no_page_file_copies_the_words_for_a_name():
+    scripts = _scripts()
+    html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    for table in (CHANNEL_NAMES, STATE_NAMES, AUTHOR_NAMES, PRIORITY_NAMES, ROLE_NAMES):
+        for words in table.values():
+            assert f">{words}<" not in html, words
+            for file, text in scripts.items():
+                assert f'"{words}"' not in text, (file, words)
+
+
+def test_the_longest_outcome_with_the_longest_note_fits_the_outcome_limit():
+    outcomes = _page().outcomes
+    assert "Information and support given" in outcomes and "Other" in outcomes
+    longest = max(len(choice) for choice in outcomes)
+    assert longest + len(": ") + LIMITS["outcome_note"] <= MAX_OUTCOME_CHARS
 
 
 def test_the_meta_needs_a_session(console_server):
