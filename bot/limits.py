@@ -1,4 +1,4 @@
-"""The bounds on what a person can send, in one place; every channel checks them at its edge (README "Security").
+"""The bounds on what a person or a nurse can send, in one place; channels and console check them (README "Security").
 
 A message longer than MAX_MESSAGE_CHARS is refused before the gate, the NLU or any store sees
 it, and the person is told so (`utter_message_too_long` in domain.yml). 4,000 characters is
@@ -10,6 +10,14 @@ from __future__ import annotations
 
 MAX_MESSAGE_CHARS = 4000
 TOO_LONG_RESPONSE = "utter_message_too_long"
+
+# What a nurse sends from the console (bot/console; the handoff service checks them again). A reply has the same
+# bound as a person's message. GET /api/meta gives the page these, so console.js copies none of them.
+MAX_REPLY_CHARS = MAX_MESSAGE_CHARS
+MAX_OUTCOME_CHARS = 500
+# The note a nurse adds to the outcome chosen from a list: with the longest choice it stays within MAX_OUTCOME_CHARS.
+MAX_OUTCOME_NOTE_CHARS = 300
+MAX_PAUSE_MESSAGE_CHARS = 300  # what people who ask for a nurse are told while an admin has paused new chats
 
 # A REST `sender`: ours are at most 36 characters ("web-" and 32 hex digits); Rasa stores 255.
 MAX_SENDER_CHARS = 128

@@ -15,7 +15,7 @@ from sanic.response import json as json_response
 from sqlalchemy.exc import OperationalError
 
 from bot.client_address import parse_networks
-from bot.console import api
+from bot.console import api, routes
 from bot.console.auth import COOKIE_NAME, ApiError, Tokens, clear_session_cookie
 from bot.console.replies import load_replies
 from bot.console.throttle import SignInThrottle
@@ -126,7 +126,7 @@ def create_app(
         proxies=parse_networks(trusted_proxies),
     )
 
-    api.register(app)
+    routes.register(app)
 
     async def root(request: Request) -> HTTPResponse:
         return redirect("/console")

@@ -23,13 +23,12 @@ from bot.handoff.models import (
     Nurse,
     OutboxMessage,
 )
+from bot.limits import MAX_OUTCOME_CHARS, MAX_REPLY_CHARS
 from bot.wording import Wording
 
 DEFAULT_WAIT = dt.timedelta(minutes=5)
 RETRY_FIRST = dt.timedelta(seconds=2)
 RETRY_LONGEST = dt.timedelta(minutes=5)
-MAX_REPLY = 4000
-MAX_OUTCOME = 500
 RECENT_CLAIMS = 20
 LEASE = dt.timedelta(seconds=60)  # how long a sender may take before another process may send the message
 
@@ -502,8 +501,8 @@ class HandoffService:
         text = text.strip()
         if not text:
             raise HandoffError("a reply needs some text")
-        if len(text) > MAX_REPLY:
-            raise HandoffError(f"a reply can be at most {MAX_REPLY} characters")
+        if len(text) > MAX_REPLY_CHARS:
+            raise HandoffError(f"a reply can be at most {MAX_REPLY_CHARS} characters")
         with self._sessions() as session, session.begin():
             handoff = self._claimed_by(session, handoff_id, nurse_id)
             message = HandoffMessage(
@@ -556,8 +555,8 @@ class HandoffService:
         outcome = outcome.strip()
         if not outcome:
             raise HandoffError("closing needs an outcome")
-        if len(outcome) > MAX_OUTCOME:
-            raise HandoffError(f"an outcome can be at most {MAX_OUTCOME} characters")
+        if len(outcome) > MAX_OUTCOME_CHARS:
+            raise HandoffError(f"an outcome can be at most {MAX_OUTCOME_CHARS} characters")
         return self._end(handoff_id, nurse_id, "closed", "utter_handoff_closed", in_transcript=False, outcome=outcome)
 
     # ----- delivery and live updates -----

@@ -1,0 +1,44 @@
+"""The console page's words for stored names and the limits it enforces: GET /api/meta, so console.js copies none.
+
+The keys are the values the API returns: each input channel's `name()` (as Rasa records it) and
+bot/handoff/models.py's STATES, AUTHORS, PRIORITIES and ROLES; tests/bot/console/test_meta.py checks
+that each table covers them all, so a new state or channel cannot reach the page without words.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from bot.handoff.nurses import MIN_PASSWORD
+from bot.limits import MAX_OUTCOME_NOTE_CHARS, MAX_PAUSE_MESSAGE_CHARS, MAX_REPLY_CHARS
+
+CHANNEL_NAMES = {"socketio": "Web chat", "twilio": "Text message", "rest": "REST API"}
+STATE_NAMES = {
+    "waiting": "Waiting for a nurse",
+    "claimed": "Claimed by a nurse",
+    "returned": "Handed back to the bot",
+    "closed": "Closed",
+    "cancelled": "The person left",
+    "abandoned": "The person went away while waiting",
+}
+AUTHOR_NAMES = {"person": "Person", "bot": "Bot", "nurse": "Nurse", "system": "System"}
+PRIORITY_NAMES = {"normal": "Normal", "urgent": "Urgent"}
+ROLE_NAMES = {"nurse": "Nurse", "admin": "Administrator"}  # in the order the page offers them; the first is the default
+# The page's names for the limits it shows or sets as a field's maxlength (index.html's data-limit, data-max-length).
+LIMITS = {
+    "reply": MAX_REPLY_CHARS,
+    "outcome_note": MAX_OUTCOME_NOTE_CHARS,
+    "pause_message": MAX_PAUSE_MESSAGE_CHARS,
+    "password_min": MIN_PASSWORD,
+}
+
+
+def page_meta() -> Dict[str, Any]:
+    return {
+        "channels": CHANNEL_NAMES,
+        "states": STATE_NAMES,
+        "authors": AUTHOR_NAMES,
+        "priorities": PRIORITY_NAMES,
+        "roles": ROLE_NAMES,
+        "limits": LIMITS,
+    }

@@ -1,0 +1,160 @@
+// The lists down the side: people waiting, the nurse's own conversations, and messages left out of hours; and the
+// notice for someone new. Choosing an entry is wired once per list (console.js), so entries carry only data-id.
+
+import { $, announce, clock, dateTime, duration, el, shorten } from "./dom.js";
+import { api } from "./api.js";
+import { channelName, priorityName, state } from "./state.js";
+
+const LONG_WAIT_SECONDS = 10 * 60;
+
+// ---------- notices ----------
+
+export function hideNotice() {
+  $("notice").hidden = true;
+  $("notice-text").textContent = "";
+  window.clearTimeout(state.noticeTimer);
+}
+
+export function notifyNewcomer(id, escalated) {
+  const item = state.queue.find((entry) => entry.id === id);
+  if (!item) return;
+  const urgent = item.priority === "urgent";
+  const opening = escalated ? "Now urgent" : urgent ? "Urgent: someone new is waiting" : "Someone new is waiting";
+  const text = `${opening}: ${item.reason} (${channelName(item.channel)}).`;
+  $("notice-text").textContent = text;
+  $("notice").hidden = false;
+  window.clearTimeout(state.noticeTimer);
+  state.noticeTimer = window.setTimeout(hideNotice, 60000);
+  const count = state.queue.length;
+  announce(`${text} ${count} ${count === 1 ? "person" : "people"} waiting.`);
+}
+
+// ---------- the queue ----------
+
+function updateTitle() {
+  const count = state.queue.length;
+  document.title = count ? `(${count}) waiting – Nurse console` : "Nurse console";
+}
+
+export async function loadQueue() {
+  const data = await api("GET", "/api/queue");
+  state.queue = data.queue;
+  state.queueFetchedAt = performance.now();
+  renderQueue();
+}
+
+function keepFocus(list, render) {
+  // Lists are rebuilt on every change; put the keyboard focus back on the same entry afterwards.
+  const active = document.activeElement;
+  const focusedId = list.contains(active) && active.dataset ? active.dataset.id : null;
+  render();
+  if (focusedId) {
+    const again = list.querySelector(`button[data-id="${CSS.escape(focusedId)}"]`);
+    if (again) again.focus();
+    else $("queue-title").focus();
+  }
+}
+
+function waitedText(span) {
+  const seconds = Number(span.dataset.base) + (performance.now() - state.queueFetchedAt) / 1000;
+  span.textContent = `waiting ${duration(seconds)}`;
+  span.classList.toggle("long-wait", seconds >= LONG_WAIT_SECONDS);
+}
+
+export function tick() {
+  document.querySelectorAll("#queue .waited").forEach(waitedText);
+}
+
+function queueEntry(item) {
+  const urgent = item.priority === "urgent";
+  const waited = el("span", { className: "waited", "data-base": item.waiting_seconds });
+  waitedText(waited);
+  const button = el(
+    "button",
+    {
+      type: "button",
+      className: urgent ? "item urgent" : "item",
+      "data-id": item.id,
+      "aria-current": item.id === state.openId ? "true" : null,
+    },
+    el("span", { className: "line" }, urgent ? el("span", { className: "badge urgent" }, priorityName("urgent")) : null,
+      item.burst ? el("span", { className: "badge burst" }, `Burst: ${item.burst} urgent together`) : null,
+      el("span", { className: "reason" }, item.reason)),
+    el("span", { className: "line meta" }, `${item.position}. ${channelName(item.channel)} · `, waited,
+      item.away_since ? " · away" : ""),
+    el("span", { className: "last" }, item.last_message ? `“${shorten(item.last_message, 160)}”` : "No message yet"),
+  );
+  return el("li", {}, button);
+}
+
+export function renderQueue() {
+  const list = $("queue");
+  keepFocus(list, () => list.replaceChildren(...state.queue.map(queueEntry)));
+  $("queue-empty").hidden = state.queue.length > 0;
+  $("queue-count").textContent = String(state.queue.length);
+  updateTitle();
+}
+
+// ---------- my conversations ----------
+
+export function addMine(handoff) {
+  const known = state.mine.get(handoff.id);
+  state.mine.set(handoff.id, { id: handoff.id, reason: handoff.reason, channel: handoff.channel,
+    kind: handoff.kind, claimed_at: handoff.claimed_at, unread: known ? known.unread : false });
+  renderMine();
+}
+
+export function removeMine(id) {
+  state.mine.delete(id);
+  renderMine();
+}
+
+export async function refreshMine() {
+  const data = await api("GET", "/api/mine");
+  const claimed = new Set(data.handoffs.map((handoff) => handoff.id));
+  for (const id of [...state.mine.keys()]) if (!claimed.has(id)) state.mine.delete(id);
+  for (const handoff of data.handoffs) addMine(handoff);
+  renderMine();
+}
+
+export function renderMine() {
+  const list = $("mine");
+  const entries = [...state.mine.values()].map((item) => {
+    const button = el(
+      "button",
+      { type: "button", className: "item", "data-id": item.id, "aria-current": item.id === state.openId ? "true" : null },
+      el("span", { className: "line" }, item.unread ? el("span", { className: "badge unread" }, "New message") : null,
+        el("span", { className: "reason" }, item.reason)),
+      el("span", { className: "line meta" },
+        [channelName(item.channel), item.claimed_at ? `claimed ${clock(item.claimed_at)}` : ""].filter(Boolean).join(" · ")),
+    );
+    return el("li", {}, button);
+  });
+  keepFocus(list, () => list.replaceChildren(...entries));
+  $("mine-empty").hidden = state.mine.size > 0;
+}
+
+// ---------- messages left out of hours ----------
+
+export async function loadLeft() {
+  const data = await api("GET", "/api/messages");
+  state.left = data.messages;
+  renderLeft();
+}
+
+export function renderLeft() {
+  const list = $("left-messages");
+  const entries = state.left.map((item) => {
+    const who = item.state === "claimed" ? `claimed by ${item.claimed_by_name || "a nurse"}` : "not yet picked up";
+    const button = el(
+      "button",
+      { type: "button", className: "item", "data-id": item.id, "aria-current": item.id === state.openId ? "true" : null },
+      el("span", { className: "line meta" }, `Left ${dateTime(item.created_at)} · ${channelName(item.channel)} · ${who}`),
+      el("span", { className: "last" }, `“${shorten(item.text || "", 240)}”`),
+    );
+    return el("li", {}, button);
+  });
+  keepFocus(list, () => list.replaceChildren(...entries));
+  $("left-empty").hidden = state.left.length > 0;
+  $("left-count").textContent = String(state.left.length);
+}

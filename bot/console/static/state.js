@@ -1,0 +1,55 @@
+// What the page holds between events, shared by every module; and the server's words for the API's names.
+
+export const state = {
+  me: null,
+  meta: null,  // GET /api/meta: the words for channels, states, authors, priorities and roles, and the limits
+  queue: [],
+  queueFetchedAt: 0,
+  left: [],
+  openId: null,
+  open: null,
+  rendered: new Set(),
+  detailRequest: 0,
+  mine: new Map(),
+  source: null,
+  connection: "connecting",
+  reconnectTimer: null,
+  noticeTimer: null,
+  pending: {},
+  paused: false,  // new chats paused by an admin (GET /api/pause)
+  savedReplies: new Map(),  // id -> text
+  busy: false,
+  soundOn: localStorage.getItem("helpline-console:sound") !== "off",
+  audio: null,
+};
+
+function names(table) {
+  return (state.meta && state.meta[table]) || {};
+}
+
+// A name the server sent without words for it is shown as it is.
+export function channelName(channel) {
+  return names("channels")[channel] || channel;
+}
+
+export function stateName(value) {
+  return names("states")[value] || value;
+}
+
+export function priorityName(priority) {
+  return names("priorities")[priority] || priority;
+}
+
+export function roleName(role) {
+  return names("roles")[role] || role;
+}
+
+// The author's words, or the system's for an author the page has no words for.
+export function authorName(author) {
+  const authors = names("authors");
+  return authors[author] ? { author, who: authors[author] } : { author: "system", who: authors.system };
+}
+
+export function limit(name) {
+  return state.meta.limits[name];
+}
