@@ -16,6 +16,10 @@ MODEL = PROJECT_ROOT / "models" / "helpline.tar.gz"
 # The second pair of blind sets (2026-12-03): written from the same brief by another helper; never trained on.
 SECOND_INTENTS = PROJECT_ROOT / "tests" / "nlu" / "second_blind.yml"
 SECOND_ANSWERS = PROJECT_ROOT / "tests" / "nlu" / "second_answers.yml"
+# The third pair (2026-12-03, a later session): the same brief, another helper; messages already in the
+# training data or another frozen set were dropped before its first run.
+THIRD_INTENTS = PROJECT_ROOT / "tests" / "nlu" / "third_blind.yml"
+THIRD_ANSWERS = PROJECT_ROOT / "tests" / "nlu" / "third_answers.yml"
 NOT_CONTENT = ("other_cancer", "out_of_scope")
 
 
@@ -42,7 +46,10 @@ def _model() -> Path:
     return MODEL
 
 
-@pytest.mark.parametrize("intent_set, answer_set", [(INDEPENDENT, ANSWERS), (SECOND_INTENTS, SECOND_ANSWERS)])
+@pytest.mark.parametrize(
+    "intent_set, answer_set",
+    [(INDEPENDENT, ANSWERS), (SECOND_INTENTS, SECOND_ANSWERS), (THIRD_INTENTS, THIRD_ANSWERS)],
+)
 def test_independent_sets_are_never_trained_on(intent_set, answer_set):
     training = _nlu_training_texts()
     intents = [_plain(text) for text, _, _ in load_examples(intent_set)]
@@ -58,6 +65,7 @@ def test_independent_sets_are_never_trained_on(intent_set, answer_set):
 FLOORS = {
     "first": (INDEPENDENT, ANSWERS, 0.90, 0.91, 0.95),
     "second": (SECOND_INTENTS, SECOND_ANSWERS, 0.91, 0.92, 0.91),
+    "third": (THIRD_INTENTS, THIRD_ANSWERS, 0.89, 0.90, 0.96),
 }
 
 

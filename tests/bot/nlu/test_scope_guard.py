@@ -63,6 +63,7 @@ def test_breast_cancer_questions_naming_an_organ_stay_in_scope(text):
         "how do I appeal a parking ticket",
         "I need help with my council tax",
         "can you help me with my tax return",
+        "my cat has been sick twice today, should I ring the vet",
     ],
 )
 def test_another_condition_or_errand_with_nothing_about_cancer_is_out_of_scope(text):
