@@ -19,7 +19,7 @@ from sqlalchemy import MetaData, Table, delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.sms_models import SmsConversation, SmsInbound
+from bot.channels.sms.models import SmsConversation, SmsInbound
 from bot.handoff.models import Handoff, HandoffEvent, HandoffMessage, OutboxMessage
 from bot.retention_models import UsageCount
 

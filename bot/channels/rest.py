@@ -14,10 +14,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import rest_body
+from bot.channels.common import SMS_PREFIX, WEB_PREFIX, default_handoff_service
 from bot.channels.gate import HandoffGate
 from bot.channels.rate_limit import TOO_MANY_RESPONSE, RateLimiter
-from bot.channels.sms_state import CONVERSATION_PREFIX as SMS_PREFIX
-from bot.channels.webchat import CONVERSATION_PREFIX as WEB_PREFIX
 from bot.client_address import Network, client_address, parse_networks
 from bot.config import Settings
 from bot.handoff import sweeper
@@ -57,9 +56,7 @@ def arrival_time(header: Optional[str], now: float) -> float:
 
 
 def _default_gate() -> HandoffGate:
-    from bot.handoff.factory import get_handoffs
-
-    return HandoffGate(lambda: get_handoffs().service)
+    return HandoffGate(default_handoff_service)
 
 
 class HelplineRestInput(RestInput):

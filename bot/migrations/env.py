@@ -2,7 +2,7 @@
 
 from alembic import context
 
-import bot.channels.sms_models  # noqa: F401
+import bot.channels.sms.models  # noqa: F401
 import bot.content.models  # noqa: F401  (registers the tables on Base.metadata)
 import bot.handoff.models  # noqa: F401
 import bot.retention_models  # noqa: F401

@@ -102,8 +102,8 @@ def test_refuses_a_zero_period(session_factory):
 
 
 def test_forgets_sms_numbers_not_heard_from_since_the_cut_off(session_factory, tracker, clock):
-    from bot.channels.sms_models import SmsConversation
-    from bot.channels.sms_state import SmsKeys, SmsStore
+    from bot.channels.sms.models import SmsConversation
+    from bot.channels.sms.state import SmsKeys, SmsStore
 
     store = SmsStore(session_factory, SmsKeys("k" * 40), clock)
     clock.now = NOW - dt.timedelta(days=100)

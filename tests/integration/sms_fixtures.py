@@ -27,7 +27,7 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from bot.channels.sms_state import SmsKeys
+from bot.channels.sms.state import SmsKeys
 from bot.clock import FileClock
 from bot.config import PROJECT_ROOT
 from bot.db import make_engine, make_session_factory

@@ -12,7 +12,7 @@ import requests
 import yaml
 from twilio.request_validator import RequestValidator
 
-from bot.channels.sms_text import is_gsm7, normalise, numbered_parts, segment_count
+from bot.channels.sms.text import is_gsm7, normalise, numbered_parts, segment_count
 from bot.config import PROJECT_ROOT
 from bot.hours import OpeningHours
 from bot.wording import Wording

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import time
 
-from bot.channels.webchat import NURSE_CSS_CLASS, SAFETY_NOTICE
+from bot.channels.webchat.messages import NURSE_CSS_CLASS
+from bot.channels.webchat.pages import SAFETY_NOTICE
 from bot.config import PROJECT_ROOT
 from tests.integration.axe import assert_accessible, axe_violations, check_accessibility
 from tests.integration.conftest import MONDAY_10AM

@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.channels.sms import SmsOutput, option_payload
+from bot.channels.sms.keywords import option_payload
+from bot.channels.sms.output import SmsOutput
 
 
 class Outbox:

@@ -17,12 +17,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.channels.sms_models import SmsConversation, SmsInbound
+from bot.channels.common import SMS_PREFIX
+from bot.channels.sms.models import SmsConversation, SmsInbound
 from bot.clock import Clock
 from bot.handoff.models import OutboxMessage
 
 MIN_KEY_LENGTH = 32
-CONVERSATION_PREFIX = "sms-"
 KEEP_HANDLED_INBOUND = dt.timedelta(days=7)  # long enough to ignore any retried or replayed webhook
 
 
@@ -43,7 +43,7 @@ class SmsKeys:
     def conversation_id(self, phone: str) -> str:
         """A stable pseudonym for the number (HMAC-SHA256), used as Rasa's sender id and in logs."""
         digest = hmac.new(self._id_key, phone.strip().encode("utf-8"), hashlib.sha256).hexdigest()
-        return CONVERSATION_PREFIX + digest
+        return SMS_PREFIX + digest
 
     def encrypt(self, text: str) -> str:
         return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.channels.sms_text import is_gsm7, normalise, numbered_parts, plain_lines, segment_count, septets, split
+from bot.channels.sms.text import is_gsm7, normalise, numbered_parts, plain_lines, segment_count, septets, split
 from bot.config import PROJECT_ROOT
 from bot.gsm7 import non_gsm7_characters
 

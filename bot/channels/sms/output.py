@@ -1,0 +1,78 @@
+"""Rasa's replies for one SMS conversation: queued in the outbox as texts, buttons as numbered options."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, List
+
+from rasa.core.channels.channel import OutputChannel
+
+from bot.channels.common import SMS_CHANNEL
+from bot.channels.sms.keywords import options_prompt
+from bot.channels.sms.state import SmsStore
+from bot.channels.sms.text import split
+from bot.handoff.service import HandoffService
+
+logger = logging.getLogger(__name__)
+
+# On a first contact the safety reply goes out before the disclaimer (bot/safety/disposition.py grades).
+SAFETY_REPLIES = frozenset({"utter_emergency", "utter_urgent_symptom", "utter_crisis"})
+DISCLAIMER = "utter_disclaimer"
+
+
+class SmsOutput(OutputChannel):
+    """Rasa's replies for one conversation: queued in the outbox, buttons turned into numbered options."""
+
+    @classmethod
+    def name(cls) -> str:
+        return SMS_CHANNEL
+
+    def __init__(self, conversation_id: str, service: HandoffService, store: SmsStore):
+        self.conversation_id = conversation_id
+        self._service = service
+        self._store = store
+        self.options: List[str] = []  # the payloads of the latest buttons, in the order offered
+        self._held: List[str] = []  # the disclaimer, until this turn's first reply is known
+
+    async def queue(self, text: str, author: str = "bot") -> None:
+        """One outbox message per SMS of at most three segments, so a retry never resends a sent part."""
+        for part in split(text):
+            await asyncio.to_thread(self._service.send_later, self.conversation_id, SMS_CHANNEL, author, part)
+
+    async def release_held(self) -> None:
+        """Sends the held disclaimer; called after a turn's first reply and at the end of the turn."""
+        held, self._held = self._held, []
+        for text in held:
+            await self.queue(text)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        response = kwargs.get("utter_action")
+        if response == DISCLAIMER:
+            self._held.append(text)
+            return
+        if response in SAFETY_REPLIES:
+            await self.queue(text)
+            await self.release_held()
+            return
+        await self.release_held()
+        await self.queue(text)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.release_held()
+        usable = [b for b in buttons if b.get("title") and b.get("payload")]
+        if not usable:
+            await self.queue(text)
+            return
+        await self.queue(f"{text} {options_prompt([str(b['title']) for b in usable])}")
+        self.options = [str(b["payload"]) for b in usable]
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        """Keeps the full answer for MORE; other custom payloads mean nothing in a text message."""
+        more = json_message.get("sms_more")
+        if isinstance(more, str) and more.strip():
+            await asyncio.to_thread(self._store.set_more, self.conversation_id, more)
+            return
+        logger.info("custom message (%s) not sent by SMS", ", ".join(sorted(json_message)) or "empty")

@@ -1,0 +1,137 @@
+"""A real socket.io server with the web chat's blueprint, widgets that talk to it, and a stand-in for Rasa."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import socket
+import time
+import uuid
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Callable
+
+import socketio
+from rasa.core.channels.channel import UserMessage
+from sanic import Sanic
+
+from bot.channels.webchat.channel import SecureSocketIOInput
+from bot.channels.webchat.tokens import SECRET_BYTES
+
+KEY = b"k" * SECRET_BYTES
+OTHER_KEY = b"o" * SECRET_BYTES
+WAIT = 5.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def payload_of(token: str) -> dict:
+    """What anyone holding a token can read from it (the signature is what they cannot make)."""
+    body = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeRasa:
+    """Stands in for Rasa: records who each message was for and answers through the channel's output."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+
+    async def __call__(self, message: UserMessage) -> None:
+        self.seen.append((message.sender_id, message.text or ""))
+        if message.text == "buttons please":
+            await message.output_channel.send_text_with_buttons(
+                message.sender_id, "Did you mean one of these?", [{"title": "Treatment", "payload": "/ask_treatment"}]
+            )
+            return
+        await message.output_channel.send_text_message(message.sender_id, f"echo: {message.text}")
+
+
+@asynccontextmanager
+async def serve(channel: SecureSocketIOInput, rasa: FakeRasa) -> AsyncIterator[str]:
+    Sanic.test_mode = True  # lets several apps start in one process (Sanic rewrites its own methods at startup)
+    app = Sanic(f"webchat_test_{uuid.uuid4().hex}")
+    app.blueprint(channel.blueprint(rasa), url_prefix="/webhooks/socketio")
+    port = free_port()
+    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
+    assert server is not None
+    await server.startup()
+    await server.before_start()
+    await server.after_start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await server.before_stop()
+        server.close()
+        await server.wait_closed()
+        await server.after_stop()
+
+
+class Person:
+    """A widget: a socket.io client that keeps what the server sends it."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.received: list[dict] = []
+        self.confirmed: asyncio.Queue = asyncio.Queue()
+        self.client.on("bot_uttered", self.received.append)
+        self.client.on("session_confirm", self.confirmed.put_nowait)
+
+    async def open(self, session_id: Any = None) -> str:
+        await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"])
+        await self.client.emit("session_request", {"session_id": session_id})
+        return await asyncio.wait_for(self.confirmed.get(), WAIT)
+
+    async def say(self, text: str, **extra: Any) -> None:
+        await self.client.emit("user_uttered", {"message": text, **extra})
+
+    async def wait_for(self, predicate: Callable[[dict], bool]) -> dict:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            for message in self.received:
+                if predicate(message):
+                    return message
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"not received; got {self.received}")
+
+    async def close(self) -> None:
+        """Closes at once: over long-polling a polite disconnect waits for the poll to time out."""
+        await self.client.eio.disconnect(abort=True)
+
+
+def texts(person: Person) -> list[str]:
+    return [m.get("text", "") for m in person.received]
+
+
+def run(scenario: Callable[[], Any]) -> None:
+    asyncio.run(scenario())
+
+
+def handoff_for(service, nurses, conversation_id: str):
+    handoff = service.request(conversation_id, "socketio", "asked for a nurse").handoff
+    service.claim(handoff.id, nurses[0].id)
+    return handoff
+
+
+async def until(check: Callable[[], Any], what: str) -> Any:
+    """Waits for a change made by the server (polling the database), never for a fixed time."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        result = await asyncio.to_thread(check)
+        if result:
+            return result
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
