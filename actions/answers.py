@@ -74,6 +74,7 @@ def answer_question(
         answer=answer.entry.web_answer,
         sms_answer=answer.entry.sms_answer,
         question=answer.entry.question,
+        source=" and ".join(services.content.source_names(answer.entry)),
         last_reviewed=review_month(answer.entry.last_reviewed),
     )
     events.append(SlotSet("last_content_id", answer.entry.id))

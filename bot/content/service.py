@@ -13,7 +13,7 @@ from typing import Callable, Mapping, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.content.models import BodySite, ContentImport, Entry, Topic
+from bot.content.models import BodySite, ContentImport, Entry, Source, Topic
 from bot.content.questions import Question
 from bot.content.ranker import EntryRanker, ranker_for
 from bot.content.ranking import PARAMS, Query, RankingParams, choose
@@ -74,6 +74,7 @@ class Snapshot:
     body_sites: dict[str, str]
     topic_titles: dict[str, str]
     ranker: EntryRanker
+    source_titles: dict[str, str]
 
 
 class ContentService:
@@ -138,10 +139,16 @@ class ContentService:
         )
         sites = {s.site: s.recurrence_type for s in session.execute(select(BodySite)).scalars()}
         titles = {t.name: t.title for t in session.execute(select(Topic)).scalars()}
-        return Snapshot(import_id, entries, sites, titles, ranker_for(entries))
+        sources = {s.document: s.title for s in session.execute(select(Source)).scalars()}
+        return Snapshot(import_id, entries, sites, titles, ranker_for(entries), sources)
 
     def topic_titles(self) -> dict[str, str]:
         return dict(self.snapshot().topic_titles)
+
+    def source_names(self, entry: ContentEntry) -> list[str]:
+        """The titles of the documents an entry restates, primary first: what the answer's caption names."""
+        titles = self.snapshot().source_titles
+        return [titles.get(document, document) for document in entry.documents]
 
     def recurrence_type_for_site(self, body_site: Optional[str]) -> Optional[str]:
         if not body_site:

@@ -98,9 +98,7 @@ def ties_to_breast_cancer(doc, entities: List[Dict[str, Any]], words: ScopeWords
     if any(token.lower_ in words.spread and before_it(token.idx + len(token)) for token in doc):
         return True
     return any(
-        e.get("entity") == "recurrence_type"
-        and e.get("value") == SECONDARY
-        and before_it(int(e.get("end", 0)))
+        e.get("entity") == "recurrence_type" and e.get("value") == SECONDARY and before_it(int(e.get("end", 0)))
         for e in entities
     )
 

@@ -22,6 +22,12 @@ def test_secondary_symptoms_answer_with_review_line(services):
     entry = services.content.entry("symptoms-secondary")
     assert message["answer"] == entry.web_answer and message["question"] == entry.question
     assert message["last_reviewed"] == entry.last_reviewed.strftime("%B %Y")
+    # The caption names every document the entry restates, primary first, by its title in sources.yml.
+    assert message["source"] == " and ".join(services.content.source_names(entry))
+    assert (
+        message["source"]
+        == "a health information article on breast cancer recurrence and our page on breast cancer recurrence"
+    )
     assert SlotSet("last_content_id", "symptoms-secondary") in events
     assert SlotSet("failed_turns", 0.0) in events
 

@@ -19,11 +19,13 @@ def test_secondary_symptoms_answer_names_sites_with_review_line(service):
     answer, review_line = replies[-2:]  # the channel splits the reply at its blank line
     for site in ("bones", "lungs", "liver", "brain"):
         assert site in answer
-    assert review_line.startswith("From our information on breast cancer recurrence, last reviewed ")
+    # The caption names the sources, primary first, and the older review date.
+    assert review_line.startswith("_From our page on breast cancer recurrence")
+    assert review_line.endswith("last reviewed May 2019._")
     follow_up = texts(service.say(sender, "and what about the treatment for that?"))
     assert not any("not a diagnosis" in t for t in follow_up)  # said once only
     assert "cannot be cured" in follow_up[-2]
-    assert follow_up[-1].endswith("last reviewed May 2019.")
+    assert follow_up[-1].endswith("last reviewed May 2019._")
 
 
 def test_local_and_secondary_treatment_answers_differ(service):

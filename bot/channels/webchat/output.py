@@ -64,6 +64,10 @@ class WebchatOutput(SocketIOOutput):
         self._namespace = namespace
         self._recently = sent
 
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """One bubble per response: an answer's caption stays inside it (Rasa's own output splits at blank lines)."""
+        await self._send_message(recipient_id, {"text": text.strip()})
+
     async def _send_message(self, socket_id: str, response: Any) -> None:
         await self.sio.emit(self.bot_message_evt, response, room=socket_id, namespace=self._namespace)
         self._recently.record(socket_id, response)

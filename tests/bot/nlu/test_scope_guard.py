@@ -110,7 +110,9 @@ def test_a_message_in_another_language_is_out_of_scope(text):
     assert message.get(INTENT)["name"] == "out_of_scope"
 
 
-@pytest.mark.parametrize("text", ["hola, my mum has cancer again", "mi mum is sik", "la recurrence?", "2 tablets per day"])
+@pytest.mark.parametrize(
+    "text", ["hola, my mum has cancer again", "mi mum is sik", "la recurrence?", "2 tablets per day"]
+)
 def test_english_with_a_foreign_word_stays_with_the_classifier(text):
     message = guarded(text, intent="ask_treatment")
     assert message.get(INTENT)["name"] == "ask_treatment"

@@ -1,8 +1,10 @@
-"""What was sent lately: kept for a return after a silent death, and never for ever."""
+"""What goes out: one bubble per response; what was sent lately, kept for a return after a silent death."""
 
 from __future__ import annotations
 
-from bot.channels.webchat.output import RecentlySent
+import asyncio
+
+from bot.channels.webchat.output import RecentlySent, WebchatOutput
 from tests.bot.channels.webchat.harness import FakeClock
 
 
@@ -30,3 +32,17 @@ def test_nothing_is_kept_forever():
     assert recently.take_lost("c1") == []
     recently.gone("nobody-there", in_doubt=200)  # swept already: it was quiet for longer than `keep`
     assert recently.take_lost("nobody-there") == []
+
+
+def test_an_answer_and_its_caption_go_out_as_one_bubble():
+    class Sio:
+        def __init__(self):
+            self.emitted = []
+
+        async def emit(self, event, data, room, namespace):
+            self.emitted.append(data)
+
+    sio = Sio()
+    output = WebchatOutput(sio, "bot_uttered", "/", RecentlySent(keep=60))
+    asyncio.run(output.send_text_message("web-1", "The answer.\n\n_From our page, last reviewed May 2019._"))
+    assert sio.emitted == [{"text": "The answer.\n\n_From our page, last reviewed May 2019._"}]
