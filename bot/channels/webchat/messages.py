@@ -8,6 +8,8 @@ from typing import Any, Dict, Optional, Sequence
 from bot.wording import Wording
 
 NURSE_CSS_CLASS = "helpline-nurse"
+# A system notice (a nurse joined or left, the queue, closing time) is shown as a banner, not as the bot's words.
+NOTICE_CSS_CLASS = "helpline-notice"
 _MARKDOWN_LINK_CHARACTERS = re.compile(r"([\\\[\]])")  # backslash, and brackets: [text](url), ![image](url)
 
 
@@ -26,7 +28,8 @@ def markdown_literal(text: str) -> str:
 def outbox_message(
     author: str, text: str, sender_name: Optional[str], wording: Wording, buttons: Sequence[Dict[str, Any]] = ()
 ) -> Dict[str, Any]:
-    """A nurse reply or system notice as the widget's bot message; a nurse's words are marked as the nurse's.
+    """A nurse reply or system notice as the widget's bot message; a nurse's words are marked as the nurse's,
+    and a notice as a banner.
 
     A notice's buttons (e.g. "Leave the queue") become the widget's quick replies.
     """
@@ -36,6 +39,8 @@ def outbox_message(
         )
         return {"text": marked, "metadata": {"customCss": {"style": "class", "css": NURSE_CSS_CLASS}}}
     message: Dict[str, Any] = {"text": markdown_literal(text)}
+    if author == "system":
+        message["metadata"] = {"customCss": {"style": "class", "css": NOTICE_CSS_CLASS}}
     if buttons:
         message["quick_replies"] = [
             {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons

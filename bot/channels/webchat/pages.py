@@ -14,7 +14,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.webchat.config import WebchatConfig
-from bot.channels.webchat.messages import NURSE_CSS_CLASS
+from bot.channels.webchat.messages import NOTICE_CSS_CLASS, NURSE_CSS_CLASS
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ class Pages:
                 title=_attribute(BOT_NAME),
                 notice=_attribute(SAFETY_NOTICE),
                 nurse_class=NURSE_CSS_CLASS,
+                notice_class=NOTICE_CSS_CLASS,
             )
             return response.html(page, headers=_PAGE_HEADERS)
 

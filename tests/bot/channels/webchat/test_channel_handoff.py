@@ -23,7 +23,7 @@ def test_nurse_replies_are_pushed_live_and_marked_as_the_nurses(channel, service
             handoff = await asyncio.to_thread(handoff_for, service, nurses, conversation)
             await asyncio.to_thread(service.reply, handoff.id, nurses[0].id, "Hello, [see](javascript:x) me")
             joined = await person.wait_for(lambda m: "joined" in m.get("text", ""))
-            assert "metadata" not in joined  # a system notice is a plain bot message
+            assert joined["metadata"]["customCss"]["css"] == "helpline-notice"  # a system notice shows as a banner
             reply = await person.wait_for(lambda m: "see" in m.get("text", ""))
             assert reply["text"] == "Nurse 1 (nurse): Hello, \\[see\\](javascript:x) me"
             assert reply["metadata"]["customCss"]["css"] == "helpline-nurse"
