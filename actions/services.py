@@ -17,7 +17,7 @@ from bot.handoff.factory import build_handoffs
 from bot.handoff.pause import HandoffPause
 from bot.handoff.service import HandoffService
 from bot.hours import OpeningHours
-from bot.transcripts import TranscriptStore
+from bot.rasa_runtime.transcripts import TranscriptStore
 from bot.wording import Wording
 
 

@@ -23,13 +23,13 @@ from typing import Callable, Dict, List, Optional, Sequence
 from rasa.core.lock_store import LockError, LockStore, RedisLockStore
 
 from bench.report import write_block
-from bot.locks import HelplineRedisLockStore
+from bot.rasa_runtime.locks import HelplineRedisLockStore
 from ops.ports import free_port
 from ops.scaled import missing_binaries, redis_server_args, wait_for_redis
 
 STORES: Dict[str, Callable[..., LockStore]] = {
     "Rasa `type: redis`": RedisLockStore,
-    "ours (bot.locks.HelplineRedisLockStore)": HelplineRedisLockStore,
+    "ours (bot.rasa_runtime.locks.HelplineRedisLockStore)": HelplineRedisLockStore,
 }
 
 

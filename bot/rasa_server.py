@@ -6,8 +6,10 @@ Rasa 3.6 reads its token only from `--auth-token`; here that argument is added i
 process, so `ps` and /proc/<pid>/cmdline never show it (a process's environment is readable by
 its own account only).
 
-Before Rasa starts, the data folder is made private (bot/data_dir.py) and log records are
-scrubbed of what people wrote (bot/log_privacy.py).
+Before Rasa starts, the data folder is made private (bot/data_dir.py), log records are
+scrubbed of what people wrote (bot/log_privacy.py), and the project's adaptations of Rasa's
+internals are installed (bot/rasa_runtime): this is the one place that calls `install()`, and
+it refuses to start with any Rasa but 3.6.x.
 """
 
 from __future__ import annotations
@@ -48,11 +50,15 @@ def main(argv: Optional[Sequence[str]] = None, env: Optional[Mapping[str, str]] 
     options = list(sys.argv[1:] if argv is None else argv)
     token = token_from(env)
 
-    from bot import log_privacy
+    from bot import log_privacy, rasa_runtime
     from bot.data_dir import secure_data_dir
 
     secure_data_dir()
-    log_privacy.install()  # again from the tracker store, once Rasa has configured structlog
+    log_privacy.install()  # and again once Rasa has configured structlog: bot/rasa_runtime/log_setup.py
+    try:
+        rasa_runtime.install()
+    except rasa_runtime.UnsupportedRasaVersion as error:
+        raise SystemExit(str(error)) from error
 
     import rasa.__main__
 

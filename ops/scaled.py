@@ -532,7 +532,7 @@ http {{
     }}
 
     # REST: any replica will do; the Redis lock store keeps each conversation in order of arrival here
-    # (X-Request-Start, bot/locks.py).
+    # (X-Request-Start, bot/rasa_runtime/locks.py).
     upstream rasa {{
 {rasa}
         keepalive 32;

@@ -22,8 +22,8 @@ from bot.config import Settings
 from bot.handoff import sweeper
 from bot.handoff.journey import Journey
 from bot.limits import SERVER_BODY_MAX_BYTES, TOO_LONG_RESPONSE, too_long
-from bot.locks import holding_turn
-from bot.outage import answering_or_asking_again, is_outage
+from bot.rasa_runtime.locks import holding_turn
+from bot.rasa_runtime.outage import answering_or_asking_again, is_outage
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class HelplineRestInput(RestInput):
     Rasa's empty list, or a reply from an empty conversation that nobody stores.
 
     Each message takes its conversation's ticket from Rasa's lock store as it arrives (see
-    bot/locks.py), so a burst spread over several replicas is handled in the order it was sent.
+    bot/rasa_runtime/locks.py), so a burst spread over several replicas is handled in the order it was sent.
     """
 
     def __init__(

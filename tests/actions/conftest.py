@@ -16,7 +16,7 @@ from bot.content.schema import TOPICS
 from bot.db import make_engine
 from bot.handoff.pause import HandoffPause
 from bot.handoff.service import HandoffService
-from bot.transcripts import TranscriptStore
+from bot.rasa_runtime.transcripts import TranscriptStore
 from bot.wording import Wording
 
 LONDON = ZoneInfo("Europe/London")

@@ -106,7 +106,7 @@ def test_the_transcript_includes_turns_rasa_no_longer_sends(services, tracker_en
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from bot.config import PROJECT_ROOT
-    from bot.tracker_window import WindowedSQLTrackerStore
+    from bot.rasa_runtime.tracker_window import WindowedSQLTrackerStore
 
     domain = Domain.load(PROJECT_ROOT / "domain.yml")
     earlier = DialogueStateTracker("test-user", domain.slots)

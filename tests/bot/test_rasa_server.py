@@ -1,13 +1,17 @@
-"""`python -m bot.rasa_server` keeps Rasa's HTTP API token off the command line (issue 13, M5)."""
+"""`python -m bot.rasa_server`: the API token off the command line (issue 13, M5), the Rasa runtime installed."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
+from rasa.core.actions.action import RemoteAction
 
 from bot.config import PROJECT_ROOT
-from bot.rasa_server import rasa_argv, token_from
+from bot.rasa_server import main, rasa_argv, token_from
 
 TOKEN = "s3cret-token-" + "x" * 20
+VALIDATE = "_validate_action_result"
 
 
 def test_the_token_comes_from_the_environment_or_its_file(tmp_path):
@@ -34,3 +38,36 @@ def test_the_launchers_never_put_the_token_on_a_command_line():
     assert "--auth-token" not in script and "bot.rasa_server" in script
     scaled = (PROJECT_ROOT / "ops" / "scaled.py").read_text()
     assert '"--auth-token"' not in scaled and "bot.rasa_server" in scaled
+
+
+@pytest.fixture
+def rasa_started(monkeypatch):
+    """`main` up to Rasa's own start: what Rasa would be started with, and whether the runtime was installed by then."""
+    import rasa.__main__
+
+    from bot import data_dir, rasa_runtime
+
+    started = []
+    monkeypatch.setattr(data_dir, "secure_data_dir", lambda: None)
+    monkeypatch.setattr(rasa.__main__, "main", lambda: started.append((list(sys.argv), vars(RemoteAction)[VALIDATE])))
+    monkeypatch.setattr(sys, "argv", ["python"])
+    monkeypatch.delenv("HELPLINE_RASA_TUNING", raising=False)
+    yield started
+    rasa_runtime.uninstall()
+
+
+def test_the_rasa_runtime_is_installed_before_rasa_starts(rasa_started):
+    shipped = vars(RemoteAction)[VALIDATE]
+    main(["--port", "5005"], {"RASA_AUTH_TOKEN": TOKEN})
+    [(argv, validate)] = rasa_started
+    assert argv == rasa_argv(["--port", "5005"], TOKEN)
+    assert validate is not shipped and validate.__module__ == "bot.rasa_runtime.tuning"
+
+
+def test_another_rasa_version_stops_the_server_before_it_starts(rasa_started, monkeypatch):
+    import rasa
+
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    with pytest.raises(SystemExit, match="Rasa 3.7.0 is installed"):
+        main([], {"RASA_AUTH_TOKEN": TOKEN})
+    assert rasa_started == []

@@ -15,9 +15,9 @@ from bot.content.importer import import_content
 from bot.content.models import Entry
 from bot.db import make_engine
 from bot.handoff.models import Handoff, HandoffEvent, HandoffMessage, OutboxMessage
+from bot.rasa_runtime.tracker_store import RedactingSQLTrackerStore
 from bot.retention import run_retention
 from bot.retention_models import UsageCount
-from bot.safety.tracker_store import RedactingSQLTrackerStore
 from tests.conftest import CONTENT_DIR
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)

@@ -1,4 +1,4 @@
-"""A database outage: the person is asked to try again, and nothing pretends the turn was stored."""
+"""A database outage in the REST channel: the person is asked to try again, and nothing pretends the turn was stored."""
 
 from __future__ import annotations
 
@@ -6,23 +6,16 @@ import asyncio
 import json
 from types import SimpleNamespace
 
-import pytest
-from sqlalchemy.exc import OperationalError
-
 from bot.channels import rest_body
 from bot.channels.gate import HandoffGate
 from bot.channels.rest import HelplineRestInput
-from bot.locks import HelplineInMemoryLockStore, HelplineRedisLockStore
-from bot.outage import DatabaseUnavailable, answering_for_outages, is_outage, through_outage
+from bot.rasa_runtime.locks import HelplineInMemoryLockStore, HelplineRedisLockStore
+from bot.rasa_runtime.outage import DatabaseUnavailable
 from bot.wording import Wording
 from ops.ports import free_port
+from tests.bot.rasa_runtime.test_outage import database_down
 
 TRY_AGAIN = Wording.from_domain().text("utter_try_again_later")
-
-
-def database_down(invalidated: bool = False) -> OperationalError:
-    refused = ConnectionRefusedError("connection refused")
-    return OperationalError("SELECT 1", {}, refused, connection_invalidated=invalidated)
 
 
 def post(channel: HelplineRestInput, on_new_message, text: str = "hello", sender: str = "p1") -> list:
@@ -70,38 +63,6 @@ def test_other_errors_are_not_reported_as_an_outage(service):
         raise ValueError("a bug")
 
     assert post(HelplineRestInput(HandoffGate(lambda: service)), rasa) == []  # stock Rasa: logged, empty answer
-
-
-def test_a_connection_from_before_a_restart_is_retried_once():
-    calls = []
-
-    async def call():
-        calls.append(1)
-        if len(calls) == 1:
-            raise database_down(invalidated=True)
-        return "tracker"
-
-    assert asyncio.run(through_outage(call)) == "tracker" and len(calls) == 2
-
-
-def test_the_outage_passes_rasas_catch_all_only_where_a_channel_answers_for_it():
-    async def call():
-        raise database_down()
-
-    with pytest.raises(OperationalError):
-        asyncio.run(through_outage(call))  # e.g. Rasa's HTTP API: stock behaviour
-
-    async def in_channel():
-        with answering_for_outages():
-            try:
-                await through_outage(call)
-            except Exception:  # what Rasa's FailSafeTrackerStore does
-                return "swallowed"
-        return "not raised"
-
-    with pytest.raises(DatabaseUnavailable):
-        asyncio.run(in_channel())
-    assert is_outage(DatabaseUnavailable()) and not is_outage(ValueError())
 
 
 def test_rest_answers_please_try_again_when_the_lock_store_cannot_be_reached(service):

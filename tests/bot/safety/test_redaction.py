@@ -1,17 +1,12 @@
-"""Redaction of personal details, in text, in tracker events, and in the handoff tables."""
+"""Redaction of personal details, in text and in the handoff tables (tracker events: tests/bot/rasa_runtime)."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.safety.redaction import Redactor, nhs_check_digit_ok
-from bot.safety.tracker_store import RedactingSQLTrackerStore
 
 PERSONAL = {
     "phone": "07700 900123",
@@ -122,25 +117,6 @@ def test_everything_in_one_message(redactor):
     for value in PERSONAL.values():
         assert value not in redacted
     assert "Smith" not in redacted and "1961" not in redacted
-
-
-def test_tracker_store_writes_only_redacted_text(tmp_path):
-    domain = Domain.from_yaml("version: '3.1'\nslots:\n  left_message:\n    type: text\n    mappings: []\n")
-    store = RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
-    tracker = DialogueStateTracker.from_events(
-        "person",
-        [
-            UserUttered(MESSAGE, {"name": "request_nurse"}, parse_data={"text": MESSAGE}),
-            SlotSet("left_message", "call me on 07700 900123"),
-        ],
-        slots=domain.slots,
-    )
-    asyncio.run(store.save(tracker))
-    raw = (tmp_path / "tracker.db").read_bytes().decode("latin-1")
-    for value in PERSONAL.values():
-        assert value not in raw
-    assert "[phone]" in raw and "[name]" in raw
-    assert tracker.latest_message.text == MESSAGE  # the live conversation is untouched
 
 
 def test_handoff_tables_store_only_redacted_text(service, session_factory, nurses):

@@ -17,7 +17,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, Lo
 from rasa.core.utils import AvailableEndpoints
 
 from bot.config import PROJECT_ROOT
-from bot.locks import HelplineInMemoryLockStore, HelplineRedisLockStore, holding_turn
+from bot.rasa_runtime.locks import HelplineInMemoryLockStore, HelplineRedisLockStore, holding_turn
 from ops.ports import free_port
 from ops.scaled import missing_binaries, redis_server_args, wait_for_redis
 from tests.unavailable import unavailable

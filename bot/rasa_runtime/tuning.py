@@ -7,23 +7,20 @@
 2. `EndpointConfig.request` opens a new aiohttp session, so a new TCP connection, for every call to
    the action server. Here each event loop keeps one session per endpoint and reuses its connections.
 
-Nothing happens at import; `install()` applies both and is idempotent. The Rasa process calls it
-when it builds the project's tracker store (bot/safety/tracker_store.py), which every profile uses.
-HELPLINE_RASA_TUNING=off leaves Rasa as it ships (the benchmark measures both).
+Nothing happens at import; `patches()` says what to replace, and `bot.rasa_runtime.install()`
+applies it when the Rasa server starts. HELPLINE_RASA_TUNING=off leaves Rasa as it ships (the
+benchmark measures both).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 import os
 import weakref
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
-logger = logging.getLogger(__name__)
-
-_installed = False
+from bot.rasa_runtime.patching import Patch
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,16 +112,14 @@ def _shared_session(self: Any, original: Any) -> Any:
     return _ReusedSession(session)
 
 
-def install() -> None:
-    """Applies both changes once per process."""
-    global _installed
-    if _installed or os.environ.get("HELPLINE_RASA_TUNING", "on").strip().lower() == "off":
-        return
+def patches() -> List[Patch]:
+    """Both changes, or none when HELPLINE_RASA_TUNING=off."""
+    if os.environ.get("HELPLINE_RASA_TUNING", "on").strip().lower() == "off":
+        return []
     from rasa.core.actions.action import RemoteAction
     from rasa.utils.endpoints import EndpointConfig
 
-    RemoteAction._validate_action_result = _validate_action_result
-    original_session = EndpointConfig.session
-    EndpointConfig.session = functools.partialmethod(_shared_session, original_session)
-    _installed = True
-    logger.info("Rasa tuning installed: cached action-response validator, reused action-server connections")
+    return [
+        Patch(RemoteAction, "_validate_action_result", _validate_action_result),
+        Patch(EndpointConfig, "session", functools.partialmethod(_shared_session, EndpointConfig.session)),
+    ]

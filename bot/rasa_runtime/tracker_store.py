@@ -1,4 +1,7 @@
-"""The project's SQL tracker store: a bounded window (bot/tracker_window.py), personal details redacted."""
+"""The project's SQL tracker store (endpoints.yml): a bounded window (tracker_window.py), personal details redacted.
+
+Building it changes nothing else in Rasa: the runtime patches are applied by `bot.rasa_runtime.install()`.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,9 @@ from typing import Any, Iterator, Optional
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import log_privacy, rasa_tuning
-from bot.outage import through_outage
+from bot.rasa_runtime.outage import through_outage
+from bot.rasa_runtime.tracker_window import WindowedSQLTrackerStore
 from bot.safety.redaction import shared_redactor
-from bot.tracker_window import WindowedSQLTrackerStore
 
 
 def redact_event(event: Event) -> Event:
@@ -41,17 +43,12 @@ def redact_event(event: Event) -> Event:
 class RedactingSQLTrackerStore(WindowedSQLTrackerStore):
     """Every event reaches the database through `_additional_events`, so redaction here cannot be skipped."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        rasa_tuning.install()  # built once, in the Rasa process: see bot/rasa_tuning.py
-        log_privacy.install()  # after Rasa has configured its logging: see bot/log_privacy.py
-        super().__init__(*args, **kwargs)
-
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         for event in super()._additional_events(session, tracker):
             yield redact_event(event)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        """An unreachable database reaches the channel, not Rasa's silent in-memory fallback (bot/outage.py)."""
+        """An unreachable database reaches the channel, not Rasa's silent in-memory fallback (outage.py)."""
         return await through_outage(lambda: super(RedactingSQLTrackerStore, self).retrieve(sender_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:

@@ -1,4 +1,4 @@
-"""bot/rasa_tuning.py: the same validation as stock Rasa, and one action-server session per endpoint."""
+"""bot/rasa_runtime/tuning.py: the same validation as stock Rasa, and one action-server session per endpoint."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import rasa_tuning
+from bot import rasa_runtime
+from bot.rasa_runtime import tuning
 
 
 @pytest.fixture(scope="module", autouse=True)
 def installed():
-    rasa_tuning.install()
+    rasa_runtime.install()
+    yield
+    rasa_runtime.uninstall()
 
 
 def validate(result):
@@ -47,3 +50,10 @@ def test_one_session_per_endpoint_and_loop_that_closes_idle_connections_before_t
         await c.close()
 
     asyncio.run(sessions())
+
+
+def test_helpline_rasa_tuning_off_leaves_rasa_as_it_ships(monkeypatch):
+    monkeypatch.setenv("HELPLINE_RASA_TUNING", "off")
+    assert tuning.patches() == []
+    monkeypatch.setenv("HELPLINE_RASA_TUNING", "on")
+    assert [patch.name for patch in tuning.patches()] == ["_validate_action_result", "session"]

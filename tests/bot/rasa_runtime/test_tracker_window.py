@@ -21,7 +21,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.config import PROJECT_ROOT
-from bot.tracker_window import WindowedSQLTrackerStore
+from bot.rasa_runtime.tracker_window import WindowedSQLTrackerStore
 
 DOMAIN = Domain.load(PROJECT_ROOT / "domain.yml")
 
