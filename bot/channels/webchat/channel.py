@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.handoff import sweeper
 from bot.handoff.service import HandoffService, Outgoing
 from bot.limits import CHANNEL_BODY_MAX_BYTES, TOO_LONG_RESPONSE, too_long, valid_text
-from bot.outage import answering_or_asking_again
+from bot.rasa_runtime.outage import answering_or_asking_again
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)

@@ -80,6 +80,7 @@ def test_another_condition_or_errand_with_nothing_about_cancer_is_out_of_scope(t
         "can tamoxifen raise my cholesterol",
         "I can't pay my rent since the cancer returned",
         "is arthritis a sign of secondaries in the bones",
+        "does swimming lower my risk? i take the dog out every day anyway",  # a pet in passing
     ],
 )
 def test_another_condition_asked_about_with_cancer_or_its_treatment_stays_in_scope(text):
