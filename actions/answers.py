@@ -89,7 +89,10 @@ class ActionAnswerFromContent(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         from actions.fallback import offer_choices
+        from actions.safety import repeat_advice_if_delaying
 
+        if repeat_advice_if_delaying(dispatcher, tracker):  # "should I wait and see?" after "call 999 now"
+            return []
         services = service_registry.get_services()
         question = read_question(tracker, services)
         if question.topic is None:

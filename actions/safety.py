@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript
+from bot.safety.delay import asks_to_delay
 from bot.safety.disposition import (
     GRADE_RESPONSE,
     LOW_MOOD,
@@ -50,6 +51,15 @@ def safety_reply_just_given(tracker: Tracker) -> Optional[str]:
             if name in GRADE_RESPONSE.values():
                 return str(name)
     return None
+
+
+def repeat_advice_if_delaying(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Right after emergency, urgent or crisis advice, "should I wait and see?" gets that advice again."""
+    advice = safety_reply_just_given(tracker)
+    if advice is None or not asks_to_delay((tracker.latest_message or {}).get("text") or ""):
+        return False
+    dispatcher.utter_message(response=advice)
+    return True
 
 
 def disposition_of(tracker: Tracker) -> Optional[Disposition]:
@@ -116,3 +126,15 @@ class ActionSafetyAdvice(Action):
         if response is not None:
             dispatcher.utter_message(response=response)
         return [SlotSet(ADVICE_SLOT, None)]
+
+
+class ActionGoodbye(Action):
+    """Goodbye, except straight after urgent advice to a message asking to wait ("can this wait till tomorrow")."""
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        if not repeat_advice_if_delaying(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_goodbye")
+        return []

@@ -109,3 +109,31 @@ def test_safety_advice_given_earlier_in_the_conversation_is_not_repeated():
     tracker = make_tracker("nlu_fallback", ranking=RANKING, text="hmm", events=earlier)
     ActionClarify().run(dispatcher, tracker, {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_clarify"]
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [("ask_symptoms", "should I wait and see if it gets better"), ("ask_prognosis", "is it serious enough to go in")],
+)
+def test_asking_to_wait_right_after_urgent_advice_gets_the_advice_again_whatever_the_intent(intent, text):
+    from actions.answers import ActionAnswerFromContent
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(intent, text=text, events=_after("utter_urgent_symptom"))
+    assert ActionAnswerFromContent().run(dispatcher, tracker, {}) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_urgent_symptom"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("can this wait until tomorrow", "utter_emergency"), ("ok ringing now", "utter_goodbye")],
+)
+def test_goodbye_after_emergency_advice_repeats_it_only_when_asking_to_wait(text, expected):
+    from actions.safety import ActionGoodbye
+
+    dispatcher = CollectingDispatcher()
+    ActionGoodbye().run(dispatcher, make_tracker("goodbye", text=text, events=_after("utter_emergency")), {})
+    assert [m["response"] for m in dispatcher.messages] == [expected]
+    dispatcher = CollectingDispatcher()
+    ActionGoodbye().run(dispatcher, make_tracker("goodbye", text=text), {})  # no advice just given
+    assert [m["response"] for m in dispatcher.messages] == ["utter_goodbye"]
