@@ -3,8 +3,7 @@
 A follow-up ("and what about a local one?", "what about chemo?") names only a type,
 treatment or body site. It keeps the previous answer's topic and question and changes
 the qualifier, whatever intent the classifier gave it. "And if it has spread?" names
-secondary breast cancer by its spread. A follow-up that names no qualifier but has words
-of its own ("and HER2?") is ranked on those words, within the previous topic.
+secondary breast cancer by its spread.
 """
 
 from __future__ import annotations
@@ -121,12 +120,6 @@ class QuestionReader:
     def _statement(self, text: str) -> bool:
         return self._question_words is not None and self._question_words.is_statement(text)
 
-    def _own_words(self, text: str, entities: Sequence[dict[str, Any]]) -> list[str]:
-        """A follow-up's words besides its entities, filler and spread: "and swelling in my arm?" -> ["swelling"]."""
-        for start, end in sorted(((e["start"], e["end"]) for e in entities if "start" in e), reverse=True):
-            text = text[:start] + " " + text[end:]
-        return [t for t in TOKEN.findall(text.lower()) if t not in self._filler and t not in self._spread]
-
     def topic_for_intent(self, intent: Optional[str]) -> Optional[str]:
         return topic_of(intent, self._topics)
 
@@ -160,14 +153,13 @@ class QuestionReader:
             required = (
                 ("treatment", treatment) if treatment else (("recurrence_type", stated_type) if stated_type else None)
             )
-            own_words = required is None and bool(self._own_words(text, entities))
             # The same question for the new qualifier: the other qualifier of the answer it follows stays.
             return Question(
                 topic=topic,
                 recurrence_type=stated_type or (remembered_type if not body_site else None),
                 treatment=treatment or (previous_treatment if topic == previous_topic else None),
                 body_site=body_site,
-                text=text if own_words else f"{previous_question or ''} {text}".strip(),
+                text=f"{previous_question or ''} {text}".strip(),
                 topic_weights=weights,
                 follow_up=True,
                 required=required,

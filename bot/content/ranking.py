@@ -36,7 +36,8 @@ class RankingParams:
     # How much the trained preference counts against the nearest example's similarity when ranking.
     preference_weight: float = 0.5
     # An entry that answers "Yes." or "No." does not answer a statement ("her scan shows it has spread").
-    polar_penalty: float = 0.15
+    # 0.15 left "Yes. Don't go it alone…" answering "i just feel so alone" (a blind journey).
+    polar_penalty: float = 0.3
 
 
 PARAMS = RankingParams()

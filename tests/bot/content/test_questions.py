@@ -151,26 +151,6 @@ def test_a_follow_up_that_says_it_has_spread_asks_about_secondary_cancer():
     )
 
 
-def test_a_follow_up_with_words_of_its_own_is_ranked_on_them_within_the_topic():
-    question = READER.read(
-        message("and triple negative?", "ask_follow_up"),
-        previous_topic="risk_factors",
-        previous_question="Does HER2 status affect the risk?",
-        previous_id="risk-factors-her2",
-    )
-    assert (question.topic, question.text, question.excluded) == (
-        "risk_factors",
-        "and triple negative?",
-        "risk-factors-her2",
-    )
-    bare = READER.read(
-        message("and then?", "ask_follow_up"),
-        previous_topic="risk_factors",
-        previous_question="Does HER2 status affect the risk?",
-    )
-    assert bare.text == "Does HER2 status affect the risk? and then?"
-
-
 def test_a_statement_about_someone_is_told_apart_from_a_question():
     told = READER.read(message("my wife's scan shows it has spread to her liver", "ask_recurrence_types"))
     assert told.statement
