@@ -20,7 +20,7 @@ def test_secondary_symptoms_answer_names_sites_with_review_line(service):
     for site in ("bones", "lungs", "liver", "brain"):
         assert site in answer
     # The caption names the sources, primary first, and the older review date.
-    assert review_line.startswith("_From our page on breast cancer recurrence")
+    assert review_line.startswith("_From a health information article on breast cancer recurrence and our page")
     assert review_line.endswith("last reviewed May 2019._")
     follow_up = texts(service.say(sender, "and what about the treatment for that?"))
     assert not any("not a diagnosis" in t for t in follow_up)  # said once only
