@@ -42,8 +42,7 @@ def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Applies the project's Alembic migrations on this engine's database."""
+def _migrate(engine: Engine, step: str, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -51,7 +50,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        getattr(command, step)(config, revision)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Applies the project's Alembic migrations on this engine's database."""
+    _migrate(engine, "upgrade", revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Takes this engine's database back to `revision` (the migrations' tests check each way keeps the data)."""
+    _migrate(engine, "downgrade", revision)
 
 
 def main() -> int:

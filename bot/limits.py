@@ -15,8 +15,10 @@ TOO_LONG_RESPONSE = "utter_message_too_long"
 # bound as a person's message. GET /api/meta gives the page these, so console.js copies none of them.
 MAX_REPLY_CHARS = MAX_MESSAGE_CHARS
 MAX_OUTCOME_CHARS = 500
-# The note a nurse adds to the outcome chosen from a list: with the longest choice it stays within MAX_OUTCOME_CHARS.
+# The closing note a nurse adds to the outcome chosen from a list, stored apart from it (handoffs.closing_note).
 MAX_OUTCOME_NOTE_CHARS = 300
+# An internal note, for nurses only, and the note that goes with a transfer to a colleague or back to the queue.
+MAX_NOTE_CHARS = 2000
 MAX_PAUSE_MESSAGE_CHARS = 300  # what people who ask for a nurse are told while an admin has paused new chats
 
 # A REST `sender`: ours are at most 36 characters ("web-" and 32 hex digits); Rasa stores 255.

@@ -1,4 +1,4 @@
-"""Deletes conversations, handoffs and messages older than the retention period, keeping anonymous counts.
+"""Deletes conversations, handoffs, their messages and notes older than the retention period, keeping anonymous counts.
 
 Run from cron, for example daily: `python -m bot.retention` (HELPLINE_RETENTION_DAYS, default 90).
 A conversation is deleted whole once its last event is older than the cut-off. The content
@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.sms.models import SmsConversation, SmsInbound
-from bot.handoff.models import Handoff, HandoffEvent, HandoffMessage, OutboxMessage
+from bot.handoff.models import Handoff, HandoffEvent, HandoffMessage, HandoffNote, OutboxMessage
 from bot.retention_models import UsageCount
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ class RetentionReport:
     outbox: int
     audit_events: int
     sms_numbers: int
+    handoff_notes: int = 0  # nurses' internal notes
 
 
 def _day(value: dt.datetime) -> dt.date:
@@ -98,6 +99,7 @@ def run_retention(
             if handoff.priority == "urgent":
                 counts[(_day(handoff.created_at), "urgent_handoffs")] += 1
         messages = session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(ids))).rowcount
+        notes = session.execute(delete(HandoffNote).where(HandoffNote.handoff_id.in_(ids))).rowcount
         outbox = session.execute(
             delete(OutboxMessage).where((OutboxMessage.created_at < cutoff) | OutboxMessage.handoff_id.in_(ids))
         ).rowcount
@@ -109,7 +111,7 @@ def run_retention(
         numbers = session.execute(delete(SmsConversation).where(SmsConversation.updated_at < cutoff)).rowcount
         session.execute(delete(SmsInbound).where(SmsInbound.received_at < cutoff))
         _add_counts(session, counts)
-    report = RetentionReport(cutoff, conversations, tracker_events, handoffs, messages, outbox, audit, numbers)
+    report = RetentionReport(cutoff, conversations, tracker_events, handoffs, messages, outbox, audit, numbers, notes)
     logger.info("retention: %s", report)
     return report
 
@@ -137,7 +139,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(
         f"Deleted everything older than {report.cutoff.isoformat(timespec='seconds')}: "
         f"{report.conversations} conversations ({report.tracker_events} events), {report.handoffs} handoffs, "
-        f"{report.handoff_messages} handoff messages, {report.outbox} outbox messages, "
+        f"{report.handoff_messages} handoff messages, {report.handoff_notes} internal notes, "
+        f"{report.outbox} outbox messages, "
         f"{report.audit_events} audit events, {report.sms_numbers} stored phone numbers. "
         "Daily counts kept in usage_counts."
     )

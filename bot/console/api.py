@@ -22,6 +22,7 @@ from bot.console.auth import (
 from bot.console.replies import SavedReply
 from bot.console.throttle import SignInThrottle
 from bot.handoff.factory import Handoffs
+from bot.handoff.notes import NoteView
 from bot.handoff.nurses import MIN_PASSWORD, NurseView
 from bot.handoff.service import HandoffView, MessageView, QueueItem
 from bot.wording import Wording
@@ -85,6 +86,7 @@ def handoff_json(view: HandoffView) -> Dict[str, Any]:
         "claimed_by_name": view.claimed_by_name,
         "ended_at": iso(view.ended_at),
         "outcome": view.outcome,
+        "closing_note": view.closing_note,
         "away_since": iso(view.away_since),
         "last_seen_at": iso(view.last_seen_at),
     }
@@ -98,6 +100,16 @@ def message_json(message: MessageView) -> Dict[str, Any]:
         "created_at": iso(message.created_at),
         "nurse_name": message.nurse_name,
         "context": message.context,
+    }
+
+
+def note_json(note: NoteView) -> Dict[str, Any]:
+    return {
+        "id": note.id,
+        "text": note.text,
+        "created_at": iso(note.created_at),
+        "nurse_id": note.nurse_id,
+        "nurse_name": note.nurse_name,
     }
 
 
@@ -160,6 +172,16 @@ def text_field(
     if not value:
         raise ApiError(422, f"'{name}' must not be empty.")
     return value
+
+
+def optional_text(data: Dict[str, Any], name: str, max_length: int) -> Optional[str]:
+    """A field that may be left out, null or blank (all meaning "none"); otherwise checked like `text_field`."""
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip(TRIMMED)):
+        if isinstance(value, str) and len(value) > max_length:
+            raise ApiError(422, f"'{name}' must be at most {max_length} characters.")
+        return None
+    return text_field(data, name, max_length)
 
 
 def path_id(raw: str, what: str) -> int:

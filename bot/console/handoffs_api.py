@@ -18,6 +18,8 @@ from bot.console.api import (
     handoff_json,
     json_body,
     message_json,
+    note_json,
+    optional_text,
     path_id,
     queue_json,
     signed_in,
@@ -28,9 +30,10 @@ from bot.console.auth import ApiError
 from bot.console.events import event_stream, parse_last_event_id
 from bot.console.replies import render
 from bot.handoff.left_messages import message_text
+from bot.handoff.notes import HandoffNotes
 from bot.handoff.nurses import NurseView
 from bot.handoff.service import Conflict, HandoffView, MessageView, NotFound
-from bot.limits import MAX_OUTCOME_CHARS, MAX_REPLY_CHARS
+from bot.limits import MAX_OUTCOME_CHARS, MAX_OUTCOME_NOTE_CHARS, MAX_REPLY_CHARS
 
 T = TypeVar("T")
 
@@ -56,14 +59,14 @@ async def mine(request: Request) -> HTTPResponse:
     return json_response({"handoffs": [handoff_json(view) for view in views]})
 
 
-async def _detail(request: Request, handoff_id: int) -> Tuple[HandoffView, List[MessageView]]:
+async def load_detail(request: Request, handoff_id: int) -> Tuple[HandoffView, List[MessageView]]:
     try:
         return await blocking(console(request).handoffs.service.detail, handoff_id)
     except NotFound as error:
         raise ApiError(404, f"There is no conversation with id {handoff_id}.") from error
 
 
-def _not_yours(view: HandoffView, nurse: NurseView, action: str) -> ApiError:
+def not_yours(view: HandoffView, nurse: NurseView, action: str) -> ApiError:
     """Explains a 409 from the handoff's state now, in words a nurse can act on."""
     if view.state in ENDED:
         return ApiError(409, ENDED[view.state])
@@ -77,8 +80,17 @@ def _not_yours(view: HandoffView, nurse: NurseView, action: str) -> ApiError:
 
 @signed_in()
 async def handoff_detail(request: Request, handoff_id: str) -> HTTPResponse:
-    view, messages = await _detail(request, path_id(handoff_id, "conversation"))
-    return json_response({"handoff": handoff_json(view), "messages": [message_json(m) for m in messages]})
+    """The transcript, and apart from it the nurses' internal notes, which the person never sees."""
+    number = path_id(handoff_id, "conversation")
+    view, messages = await load_detail(request, number)
+    notes = await blocking(HandoffNotes(console(request).handoffs.service).on, number)
+    return json_response(
+        {
+            "handoff": handoff_json(view),
+            "messages": [message_json(m) for m in messages],
+            "notes": [note_json(n) for n in notes],
+        }
+    )
 
 
 @signed_in()
@@ -90,7 +102,7 @@ async def claim(request: Request, handoff_id: str) -> HTTPResponse:
     except NotFound as error:
         raise ApiError(404, f"There is no conversation with id {number}.") from error
     except Conflict as error:
-        current, _ = await _detail(request, number)
+        current, _ = await load_detail(request, number)
         if current.state == "claimed" and current.claimed_by == nurse.id:
             return json_response({"handoff": handoff_json(current)})  # a second click by the winner
         if current.state == "claimed":
@@ -99,7 +111,7 @@ async def claim(request: Request, handoff_id: str) -> HTTPResponse:
     return json_response({"handoff": handoff_json(view)})
 
 
-async def _as_claiming_nurse(request: Request, number: int, action: str, call: Callable[..., T], *args: Any) -> T:
+async def as_claiming_nurse(request: Request, number: int, action: str, call: Callable[..., T], *args: Any) -> T:
     """Runs a step only the nurse who claimed the conversation may take, with the console's error messages."""
     nurse = request.ctx.nurse
     try:
@@ -107,8 +119,8 @@ async def _as_claiming_nurse(request: Request, number: int, action: str, call: C
     except NotFound as error:
         raise ApiError(404, f"There is no conversation with id {number}.") from error
     except Conflict as error:
-        current, _ = await _detail(request, number)
-        raise _not_yours(current, nurse, action) from error
+        current, _ = await load_detail(request, number)
+        raise not_yours(current, nurse, action) from error
 
 
 @signed_in()
@@ -116,7 +128,7 @@ async def reply(request: Request, handoff_id: str) -> HTTPResponse:
     number = path_id(handoff_id, "conversation")
     text = text_field(json_body(request), "text", MAX_REPLY_CHARS)
     service = console(request).handoffs.service
-    message = await _as_claiming_nurse(request, number, "reply", service.reply, text)
+    message = await as_claiming_nurse(request, number, "reply", service.reply, text)
     return json_response({"message": message_json(message)}, status=201)
 
 
@@ -124,16 +136,18 @@ async def reply(request: Request, handoff_id: str) -> HTTPResponse:
 async def hand_back(request: Request, handoff_id: str) -> HTTPResponse:
     number = path_id(handoff_id, "conversation")
     service = console(request).handoffs.service
-    view = await _as_claiming_nurse(request, number, "hand it back", service.hand_back)
+    view = await as_claiming_nurse(request, number, "hand it back", service.hand_back)
     return json_response({"handoff": handoff_json(view)})
 
 
 @signed_in()
 async def close(request: Request, handoff_id: str) -> HTTPResponse:
     number = path_id(handoff_id, "conversation")
-    outcome = text_field(json_body(request), "outcome", MAX_OUTCOME_CHARS)
+    data = json_body(request)
+    outcome = text_field(data, "outcome", MAX_OUTCOME_CHARS)
+    note = optional_text(data, "note", MAX_OUTCOME_NOTE_CHARS)  # the closing note, stored apart from the outcome
     service = console(request).handoffs.service
-    view = await _as_claiming_nurse(request, number, "close it", service.close, outcome)
+    view = await as_claiming_nurse(request, number, "close it", service.close, outcome, note)
     return json_response({"handoff": handoff_json(view)})
 
 

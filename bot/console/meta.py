@@ -1,4 +1,4 @@
-"""The console page's words for stored names and the limits it enforces: GET /api/meta, so console.js copies none.
+"""The console page's words for stored names, its outcomes and its limits: GET /api/meta, so the page copies none.
 
 The keys are the values the API returns: each input channel's `name()` (as Rasa records it) and
 bot/handoff/models.py's STATES, AUTHORS, PRIORITIES and ROLES; tests/bot/console/test_meta.py checks
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from bot.handoff.nurses import MIN_PASSWORD
-from bot.limits import MAX_OUTCOME_NOTE_CHARS, MAX_PAUSE_MESSAGE_CHARS, MAX_REPLY_CHARS
+from bot.limits import MAX_NOTE_CHARS, MAX_OUTCOME_NOTE_CHARS, MAX_PAUSE_MESSAGE_CHARS, MAX_REPLY_CHARS
 
 CHANNEL_NAMES = {"socketio": "Web chat", "twilio": "Text message", "rest": "REST API"}
 STATE_NAMES = {
@@ -24,10 +24,23 @@ STATE_NAMES = {
 AUTHOR_NAMES = {"person": "Person", "bot": "Bot", "nurse": "Nurse", "system": "System"}
 PRIORITY_NAMES = {"normal": "Normal", "urgent": "Urgent"}
 ROLE_NAMES = {"nurse": "Nurse", "admin": "Administrator"}  # in the order the page offers them; the first is the default
+# The outcomes a nurse chooses from when closing, in the order offered, and the search offers. Stored as written, with
+# the closing note apart (handoffs.closing_note); the page asks for a note with the one that needs it.
+OUTCOMES = (
+    "Information and support given",
+    "Advised to contact their breast care nurse or GP",
+    "Advised to seek urgent medical help",
+    "Signposted to emergency services",
+    "Call back arranged",
+    "Person left the chat",
+    "Other",
+)
+OUTCOME_NEEDING_NOTE = "Other"
 # The page's names for the limits it shows or sets as a field's maxlength (index.html's data-limit, data-max-length).
 LIMITS = {
     "reply": MAX_REPLY_CHARS,
     "outcome_note": MAX_OUTCOME_NOTE_CHARS,
+    "note": MAX_NOTE_CHARS,
     "pause_message": MAX_PAUSE_MESSAGE_CHARS,
     "password_min": MIN_PASSWORD,
 }
@@ -40,5 +53,6 @@ def page_meta() -> Dict[str, Any]:
         "authors": AUTHOR_NAMES,
         "priorities": PRIORITY_NAMES,
         "roles": ROLE_NAMES,
+        "outcomes": [{"text": outcome, "needs_note": outcome == OUTCOME_NEEDING_NOTE} for outcome in OUTCOMES],
         "limits": LIMITS,
     }

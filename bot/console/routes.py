@@ -9,7 +9,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
-from bot.console import admin_api, handoffs_api, journey_api, session_api
+from bot.console import admin_api, handoffs_api, history_api, journey_api, session_api, workspace_api
 from bot.console.api import Handler, console
 
 
@@ -22,6 +22,8 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     *handoffs_api.ROUTES,
     *admin_api.ROUTES,
     *journey_api.ROUTES,
+    *workspace_api.ROUTES,
+    *history_api.ROUTES,
     ("GET", "/api/openapi.json", openapi),
 ]
 

@@ -1,9 +1,10 @@
-"""Claims that outlive their nurse: back to the queue after sign-out or a session's end; or passed on by an admin.
+"""Claims changing hands: back to the queue when their nurse has gone, passed on by an admin, or transferred.
 
 The console records when each nurse's session ends and when they sign out. A chat (or left message)
 claimed by a nurse who has been gone for `HELPLINE_CLAIM_RELEASE_MINUTES` goes back to the queue: the
 nurses see a note saying why, and a person in a live chat is told and given their place. An admin can
-release any claim at once, or pass it to another active nurse.
+release any claim at once, or pass it to another active nurse. The nurse looking after a chat can
+transfer it to a signed-in colleague, or back to the queue, with a note for whoever takes it next.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Optional
 from sqlalchemy import or_, select, update
 
 from bot.handoff.models import Handoff, HandoffMessage, Nurse
+from bot.handoff.notes import HandoffNotes, checked_note
+from bot.handoff.nurses import signed_in_now
 from bot.handoff.queue_notices import tell_place
 from bot.handoff.service import Conflict, HandoffError, HandoffService, HandoffView, NotFound, _aware
 from bot.handoff.timing import JourneyTimes
@@ -30,6 +33,14 @@ NOTE_REASSIGNED = "utter_note_reassigned"
 
 class Forbidden(HandoffError):
     status = 403
+
+
+class NotSignedIn(Conflict):
+    """The colleague named is not signed in to the console now, so cannot take the conversation."""
+
+    def __init__(self, name: str):
+        super().__init__(f"{name} is not signed in")
+        self.name = name
 
 
 class Claims:
@@ -53,9 +64,9 @@ class Claims:
     # ----- back to the queue -----
 
     def _back_to_queue(
-        self, session, handoff: Handoff, note: str, event: str, nurse_id: Optional[int], unit: dt.timedelta, **detail
+        self, session, handoff: Handoff, line: str, event: str, nurse_id: Optional[int], unit: dt.timedelta, **detail
     ) -> bool:
-        """One guarded transition claimed -> waiting; the nurses see `note`, a person in a live chat is told."""
+        """One guarded transition claimed -> waiting; the nurses see `line`, a person in a live chat is told."""
         service = self._service
         moved = service._transition(
             session,
@@ -69,7 +80,7 @@ class Claims:
         if not moved:
             return False
         session.refresh(handoff)
-        session.add(HandoffMessage(handoff_id=handoff.id, author="system", text=note, created_at=service._now()))
+        session.add(HandoffMessage(handoff_id=handoff.id, author="system", text=line, created_at=service._now()))
         service._event(session, event, "nurse" if nurse_id else "system", handoff.id, nurse_id, **detail)
         if handoff.kind == "live":
             tell_place(service, self._wording, session, handoff, NURSE_LEFT, unit)
@@ -145,29 +156,62 @@ class Claims:
                 raise HandoffError(f"no active nurse with id {to_nurse_id}")
             if handoff.state == "claimed" and handoff.claimed_by == to_nurse_id:
                 return service._load_view(session, handoff_id)
-            moved = service._transition(
-                session,
-                handoff_id,
-                ("waiting", "claimed"),
-                [
-                    Handoff.claimed_by.is_(None)
-                    if handoff.claimed_by is None
-                    else Handoff.claimed_by == handoff.claimed_by
-                ],
-                state="claimed",
-                claimed_by=to_nurse_id,
-                claimed_at=handoff.claimed_at or service._now(),
-            )
-            if not moved:
-                raise Conflict(f"handoff {handoff_id} is {handoff.state}: it cannot be passed on")
-            admin = session.get(Nurse, admin_id).display_name
-            note = self._wording.text(NOTE_REASSIGNED, nurse=target.display_name, admin=admin)
-            session.add(HandoffMessage(handoff_id=handoff_id, author="system", text=note, created_at=service._now()))
-            service._event(session, "reassigned", "nurse", handoff_id, admin_id, to_nurse=to_nurse_id)
-            if handoff.kind == "live":
-                joined = self._wording.text(NURSE_JOINED, channel=handoff.channel, nurse=target.display_name)
-                service._enqueue(session, handoff, "system", joined)
-                session.add(
-                    HandoffMessage(handoff_id=handoff_id, author="system", text=joined, created_at=service._now())
-                )
+            self._pass_to(session, handoff, admin_id, target, ("waiting", "claimed"), "reassigned")
             return service._load_view(session, handoff_id)
+
+    def transfer(self, handoff_id: int, nurse_id: int, to_nurse_id: Optional[int], note: Optional[str]) -> HandoffView:
+        """The nurse looking after a chat passes it to a signed-in colleague, or back to the queue (`to_nurse_id` None).
+
+        The note, if any, becomes an internal note (never for the person). The audit trail's `transferred`
+        event names who passed it (its nurse), to whom (`to_nurse`, null for the queue) and the note.
+        """
+        note = checked_note(note, required=False)
+        service = self._service
+        unit = service.estimated_wait(1)
+        with service._sessions() as session, session.begin():
+            handoff = self._claimed(session, handoff_id)
+            if handoff.claimed_by != nurse_id:
+                raise Conflict(f"handoff {handoff_id} is not claimed by you")
+            if to_nurse_id is None:
+                line = self._wording.text(NOTE_RELEASED_BY, admin=session.get(Nurse, nurse_id).display_name)
+                if not self._back_to_queue(
+                    session, handoff, line, "transferred", nurse_id, unit, to_nurse=None, note=note
+                ):
+                    raise Conflict(f"handoff {handoff_id} changed while it was being transferred")
+            else:
+                if to_nurse_id == nurse_id:
+                    raise Conflict(f"handoff {handoff_id} is already yours")
+                target = session.get(Nurse, to_nurse_id)
+                if target is None or not target.active:
+                    raise HandoffError(f"no active nurse with id {to_nurse_id}")
+                if not signed_in_now(target, service._now()):
+                    raise NotSignedIn(target.display_name)
+                self._pass_to(session, handoff, nurse_id, target, ("claimed",), "transferred", note=note)
+            if note is not None:
+                HandoffNotes(service).write(session, handoff_id, nurse_id, note)
+            return service._load_view(session, handoff_id)
+
+    def _pass_to(
+        self, session, handoff: Handoff, by_nurse_id: int, target: Nurse, allowed: tuple, event: str, **detail
+    ) -> None:
+        """One guarded transition to `target`'s claim; the nurses see who passed it, a person in a live chat is told."""
+        service = self._service
+        moved = service._transition(
+            session,
+            handoff.id,
+            allowed,
+            [Handoff.claimed_by.is_(None) if handoff.claimed_by is None else Handoff.claimed_by == handoff.claimed_by],
+            state="claimed",
+            claimed_by=target.id,
+            claimed_at=handoff.claimed_at or service._now(),  # the wait the person had stays what it was
+        )
+        if not moved:
+            raise Conflict(f"handoff {handoff.id} is {handoff.state}: it cannot be passed on")
+        by = session.get(Nurse, by_nurse_id).display_name
+        line = self._wording.text(NOTE_REASSIGNED, nurse=target.display_name, admin=by)
+        session.add(HandoffMessage(handoff_id=handoff.id, author="system", text=line, created_at=service._now()))
+        service._event(session, event, "nurse", handoff.id, by_nurse_id, to_nurse=target.id, **detail)
+        if handoff.kind == "live":
+            joined = self._wording.text(NURSE_JOINED, channel=handoff.channel, nurse=target.display_name)
+            service._enqueue(session, handoff, "system", joined)
+            session.add(HandoffMessage(handoff_id=handoff.id, author="system", text=joined, created_at=service._now()))

@@ -79,8 +79,10 @@ class Handoff(Base):
     created_at = Column(DateTime(timezone=True), nullable=False)
     claimed_at = Column(DateTime(timezone=True), nullable=True)
     claimed_by = Column(Integer, ForeignKey("nurses.id"), nullable=True)
-    ended_at = Column(DateTime(timezone=True), nullable=True)
+    ended_at = Column(DateTime(timezone=True), nullable=True, index=True)  # past conversations are searched by it
     outcome = Column(Text, nullable=True)
+    # The nurse's own words on closing, kept apart from the outcome chosen from a list, so outcomes can be searched.
+    closing_note = Column(Text, nullable=True)
     # Presence: when the person last wrote or came back, and since when they have been away (web: tab closed).
     last_seen_at = Column(DateTime(timezone=True), nullable=True)
     away_since = Column(DateTime(timezone=True), nullable=True)
@@ -103,6 +105,18 @@ class HandoffMessage(Base):
     # True for the conversation leading up to the handoff (copied from the bot chat); False for what
     # was written to or for the nurse, e.g. a message left out of hours or lines typed while queued.
     context = Column(Boolean, nullable=False, default=False)
+
+
+class HandoffNote(Base):
+    """A nurse's internal note on a conversation: for nurses only, so it is never in the transcript or the outbox."""
+
+    __tablename__ = "handoff_notes"
+
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    nurse_id = Column(Integer, ForeignKey("nurses.id"), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
 
 
 class OutboxMessage(Base):

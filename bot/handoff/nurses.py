@@ -39,6 +39,17 @@ class NurseView:
     last_signed_in_at: Optional[dt.datetime] = None
 
 
+@dataclass(frozen=True)
+class TeamMember:
+    """A colleague as every nurse may see them: for passing a chat on, and for searching past conversations."""
+
+    id: int
+    display_name: str
+    role: str
+    active: bool
+    signed_in: bool
+
+
 def _utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
     """SQLite returns the stored UTC time without its zone."""
     return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
@@ -55,6 +66,12 @@ def _view(nurse: Nurse) -> NurseView:
         nurse.token_version or 0,
         _utc(nurse.last_signed_in_at),
     )
+
+
+def signed_in_now(nurse: Nurse, now: dt.datetime) -> bool:
+    """Active, not signed out since the latest sign-in, and that session not yet ended (bot/handoff/claims.py)."""
+    expires = _utc(nurse.session_expires_at)
+    return bool(nurse.active) and nurse.signed_out_at is None and expires is not None and expires > now
 
 
 class NurseAccounts:
@@ -127,6 +144,13 @@ class NurseAccounts:
             except (VerificationError, InvalidHashError) as error:
                 raise AccountError(WRONG_CURRENT_PASSWORD) from error
         return self.set_password(nurse_id, new)
+
+    def team(self) -> list[TeamMember]:
+        """Every account by name, without usernames, and whether each is signed in to the console now."""
+        now = self._now()
+        with self._sessions() as session:
+            rows = session.execute(select(Nurse).order_by(Nurse.display_name, Nurse.id)).scalars()
+            return [TeamMember(n.id, n.display_name, n.role, bool(n.active), signed_in_now(n, now)) for n in rows]
 
     def get(self, nurse_id: int) -> Optional[NurseView]:
         with self._sessions() as session:

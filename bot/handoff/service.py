@@ -23,7 +23,7 @@ from bot.handoff.models import (
     Nurse,
     OutboxMessage,
 )
-from bot.limits import MAX_OUTCOME_CHARS, MAX_REPLY_CHARS
+from bot.limits import MAX_OUTCOME_CHARS, MAX_OUTCOME_NOTE_CHARS, MAX_REPLY_CHARS
 from bot.wording import Wording
 
 DEFAULT_WAIT = dt.timedelta(minutes=5)
@@ -64,6 +64,7 @@ class HandoffView:
     outcome: Optional[str]
     away_since: Optional[dt.datetime] = None  # the person's tab closed (web); shown to the nurse as away
     last_seen_at: Optional[dt.datetime] = None  # when the person last wrote or came back
+    closing_note: Optional[str] = None  # the nurse's words on closing, apart from the outcome
 
     @property
     def is_open(self) -> bool:
@@ -153,6 +154,7 @@ def _view(handoff: Handoff, nurse_name: Optional[str]) -> HandoffView:
         outcome=handoff.outcome,
         away_since=_aware(handoff.away_since),
         last_seen_at=_aware(handoff.last_seen_at),
+        closing_note=handoff.closing_note,
     )
 
 
@@ -551,13 +553,18 @@ class HandoffService:
     def hand_back(self, handoff_id: int, nurse_id: int) -> HandoffView:
         return self._end(handoff_id, nurse_id, "returned", "utter_handoff_back_to_bot", in_transcript=True)
 
-    def close(self, handoff_id: int, nurse_id: int, outcome: str) -> HandoffView:
+    def close(self, handoff_id: int, nurse_id: int, outcome: str, note: Optional[str] = None) -> HandoffView:
+        """Outcome and closing note are stored apart, so outcomes can be searched; both go in the audit trail."""
         outcome = outcome.strip()
+        note = (note or "").strip() or None
         if not outcome:
             raise HandoffError("closing needs an outcome")
         if len(outcome) > MAX_OUTCOME_CHARS:
             raise HandoffError(f"an outcome can be at most {MAX_OUTCOME_CHARS} characters")
-        return self._end(handoff_id, nurse_id, "closed", "utter_handoff_closed", in_transcript=False, outcome=outcome)
+        if note is not None and len(note) > MAX_OUTCOME_NOTE_CHARS:
+            raise HandoffError(f"a closing note can be at most {MAX_OUTCOME_NOTE_CHARS} characters")
+        values = {"outcome": outcome} if note is None else {"outcome": outcome, "closing_note": note}
+        return self._end(handoff_id, nurse_id, "closed", "utter_handoff_closed", in_transcript=False, **values)
 
     # ----- delivery and live updates -----
 

@@ -39,3 +39,58 @@ def test_foreign_keys_are_enforced(tmp_path):
     with pytest.raises(IntegrityError):
         with make_session_factory(engine)() as session, session.begin():
             session.add(HandoffMessage(handoff_id=42, author="person", text="x", created_at=dt.datetime.now()))
+
+
+def test_closing_notes_glued_onto_the_outcome_are_split_off_and_old_rows_stay_readable(tmp_path):
+    """0013 moves the note the console glued onto a chosen outcome into closing_note; other outcomes are untouched."""
+    from sqlalchemy import text
+
+    from bot.clock import system_clock
+    from bot.db import downgrade, make_session_factory
+    from bot.handoff.service import HandoffService
+    from bot.wording import Wording
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    upgrade(engine, "0012_content_entry_body_sites")
+    rows = {
+        1: "Call back arranged: ring at 10am: she prefers mornings",
+        2: "Information and support given",
+        3: "Other: came back via the GP",
+        4: "Seen in clinic: all fine",  # an API client's own wording: no list choice starts it
+        5: None,  # handed back to the bot: no outcome
+    }
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO nurses (id, username, display_name, password_hash, role, active, created_at,"
+                " token_version) VALUES (1, 'jo', 'Jo', 'x', 'nurse', 1, '2026-12-01 09:00:00', 0)"
+            )
+        )
+        for number, outcome in rows.items():
+            connection.execute(
+                text(
+                    "INSERT INTO handoffs (id, conversation_id, channel, kind, state, priority, reason, created_at,"
+                    " claimed_at, claimed_by, ended_at, outcome) VALUES (:id, :conversation, 'rest', 'live',"
+                    " :state, 'normal', 'asked for a nurse', '2026-12-01 09:00:00', '2026-12-01 09:01:00', 1,"
+                    " '2026-12-01 09:30:00', :outcome)"
+                ),
+                {
+                    "id": number,
+                    "conversation": f"c{number}",
+                    "state": "closed" if outcome else "returned",
+                    "outcome": outcome,
+                },
+            )
+    upgrade(engine)
+    service = HandoffService(make_session_factory(engine), system_clock, Wording.from_domain())
+    read = {number: service.detail(number)[0] for number in rows}
+    assert (read[1].outcome, read[1].closing_note) == ("Call back arranged", "ring at 10am: she prefers mornings")
+    assert (read[2].outcome, read[2].closing_note) == ("Information and support given", None)
+    assert (read[3].outcome, read[3].closing_note) == ("Other", "came back via the GP")
+    assert (read[4].outcome, read[4].closing_note) == ("Seen in clinic: all fine", None)
+    assert (read[5].outcome, read[5].closing_note) == (None, None)
+
+    downgrade(engine, "0012_content_entry_body_sites")  # and back: the outcomes read as they did before
+    with engine.connect() as connection:
+        outcomes = dict(connection.execute(text("SELECT id, outcome FROM handoffs")).all())
+    assert outcomes == rows

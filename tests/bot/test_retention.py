@@ -14,7 +14,8 @@ from sqlalchemy import func, select, text
 from bot.content.importer import import_content
 from bot.content.models import Entry
 from bot.db import make_engine
-from bot.handoff.models import Handoff, HandoffEvent, HandoffMessage, OutboxMessage
+from bot.handoff.models import Handoff, HandoffEvent, HandoffMessage, HandoffNote, OutboxMessage
+from bot.handoff.notes import HandoffNotes
 from bot.rasa_runtime.tracker_store import RedactingSQLTrackerStore
 from bot.retention import run_retention
 from bot.retention_models import UsageCount
@@ -57,6 +58,7 @@ def test_deletes_exactly_what_is_older_than_the_cut_off(session_factory, service
     old = service.request("old", "rest", "asked", priority="urgent", transcript=[("person", "hi")]).handoff
     service.claim(old.id, nurses[0].id)
     service.reply(old.id, nurses[0].id, "hello")
+    HandoffNotes(service).add(old.id, nurses[0].id, "she is worried about her scan")
     clock.now = NOW - dt.timedelta(days=89)
     new = service.request("new", "rest", "asked", transcript=[("person", "hello")]).handoff
     service.leave_message("new-msg", "rest", "call me")
@@ -64,12 +66,14 @@ def test_deletes_exactly_what_is_older_than_the_cut_off(session_factory, service
     report = run_retention(session_factory, tracker_engine, NOW, days=90)
 
     assert (report.conversations, report.tracker_events, report.handoffs) == (1, 2, 1)
+    assert report.handoff_notes == 1  # nurses' internal notes go with their conversation
     with tracker_engine.connect() as connection:
         senders = {r[0] for r in connection.execute(text("SELECT DISTINCT sender_id FROM events"))}
     assert senders == {"new-conversation"}
     with session_factory() as session:
         assert {h.id for h in session.execute(select(Handoff)).scalars()} == {new.id, new.id + 1}
         assert session.execute(select(HandoffMessage).where(HandoffMessage.handoff_id == old.id)).first() is None
+        assert session.execute(select(HandoffNote)).first() is None
         assert session.execute(select(OutboxMessage).where(OutboxMessage.handoff_id == old.id)).first() is None
         assert session.execute(select(HandoffEvent).where(HandoffEvent.handoff_id == old.id)).first() is None
         assert session.execute(select(func.count()).select_from(HandoffEvent)).scalar_one() == 2  # the new ones

@@ -17,6 +17,7 @@ from bot.wording import Wording
 from tests.bot.console.conftest import ConsoleServer, start_console
 from tests.unavailable import unavailable
 
+PASSWORD = "a-long-browser-password"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -69,3 +70,11 @@ def browser_console(tmp_path) -> Iterator[BrowserConsole]:
     finally:
         server.stop()
         engine.dispose()
+
+
+def sign_in_as(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Signs in on the console page shown, with the keyboard-reachable form, as a nurse would."""
+    form = page.locator("#sign-in-form")
+    form.get_by_label("Username").fill(username)
+    form.get_by_label("Password").fill(password)
+    form.get_by_role("button", name="Sign in").click()

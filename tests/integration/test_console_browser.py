@@ -9,20 +9,17 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 from bot.wording import Wording
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.console_fixtures import BrowserConsole, browser_console, chromium  # noqa: F401 (fixtures)
+from tests.integration.console_fixtures import (  # noqa: F401 (fixtures)
+    PASSWORD,
+    BrowserConsole,
+    browser_console,
+    chromium,
+    sign_in_as,
+)
 
-PASSWORD = "a-long-browser-password"
 # The README's screenshot is refreshed only when asked (HELPLINE_UPDATE_SCREENSHOT=1): a test run leaves the tree clean.
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "console.png"
 CLAIM_LOST = "Another nurse has already claimed this conversation."
-
-
-def sign_in_as(page, username: str, password: str = PASSWORD) -> None:
-    """Signs in on the console page shown, with the keyboard-reachable form, as a nurse would."""
-    form = page.locator("#sign-in-form")
-    form.get_by_label("Username").fill(username)
-    form.get_by_label("Password").fill(password)
-    form.get_by_role("button", name="Sign in").click()
 
 
 def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_console: BrowserConsole, tmp_path):  # noqa: F811 (fixtures)

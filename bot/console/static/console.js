@@ -2,7 +2,7 @@
 // All text from the server is set with textContent or text nodes, never parsed as HTML (dom.js), so nothing
 // a person types can run as code here.
 
-import { $ } from "./dom.js";
+import { $, reportBackground } from "./dom.js";
 import { whenSessionEnds } from "./api.js";
 import { setLoaders } from "./feed.js";
 import { hideNotice, loadLeft, loadQueue, refreshMine, tick } from "./queue.js";
@@ -11,6 +11,8 @@ import {
   sendReply,
 } from "./conversation.js";
 import { addNurse, loadAdmin, loadPause, submitPause } from "./admin.js";
+import { addNote, loadTeam, transfer } from "./handover.js";
+import { loadHistory, searchHistory, turnPage } from "./history.js";
 import { changeOwnPassword, resumeSession, sessionEnded, signIn, signOut } from "./session.js";
 import { toggleSound, unlockAudio } from "./sound.js";
 import { state } from "./state.js";
@@ -27,9 +29,11 @@ function wire() {
     admin: () => (state.me && state.me.role === "admin" ? loadAdmin() : Promise.resolve()),
     pause: () => loadPause(),
     replies: () => loadSavedReplies(),
+    team: () => loadTeam(),
+    history: () => loadHistory(),
   });
-  // The three lists are rebuilt on every change; a click (or Enter) on an entry opens its conversation.
-  for (const list of ["queue", "mine", "left-messages"]) {
+  // The lists are rebuilt on every change; a click (or Enter) on an entry opens its conversation.
+  for (const list of ["queue", "mine", "left-messages", "history-results"]) {
     $(list).addEventListener("click", (event) => {
       const entry = event.target.closest("button[data-id]");
       if (entry) openConversation(Number(entry.dataset.id));
@@ -48,6 +52,12 @@ function wire() {
   $("hand-back").addEventListener("click", handBack);
   $("release").addEventListener("click", release);
   $("close-form").addEventListener("submit", closeConversation);
+  $("note-form").addEventListener("submit", addNote);
+  $("transfer-form").addEventListener("submit", transfer);
+  $("transfer-to").addEventListener("focus", () => loadTeam().catch(reportBackground));  // who is signed in now
+  $("history-form").addEventListener("submit", searchHistory);
+  $("history-previous").addEventListener("click", () => turnPage(-1));
+  $("history-next").addEventListener("click", () => turnPage(1));
   $("new-nurse-form").addEventListener("submit", addNurse);
   $("pause-form").addEventListener("submit", submitPause);
   $("insert-saved-reply").addEventListener("click", insertSavedReply);

@@ -1,11 +1,11 @@
-// One conversation: its facts and transcript, and what the nurse does with it (claim, reply, release, hand back,
-// close), one action at a time; and the saved replies offered in the reply box.
+// One conversation: its facts, its transcript with the nurses' internal notes, and what the nurse does with it
+// (claim, reply, release, hand back, close), one action at a time; and the saved replies offered in the reply box.
 
-import { $, announce, clock, el, reportBackground } from "./dom.js";
+import { $, announce, clock, el, fillSelect, reportBackground } from "./dom.js";
 import { api } from "./api.js";
 import { refreshSoon } from "./feed.js";
 import { addMine, removeMine, renderMine } from "./queue.js";
-import { authorName, channelName, priorityName, state, stateName } from "./state.js";
+import { authorName, channelName, endedText, outcomes, priorityName, state } from "./state.js";
 
 function markCurrent() {
   document.querySelectorAll(".items button[data-id]").forEach((button) => {
@@ -14,7 +14,7 @@ function markCurrent() {
   });
 }
 
-function showConversationError(message) {
+export function showConversationError(message) {
   $("conversation-error").textContent = message;
 }
 
@@ -25,6 +25,8 @@ export async function openConversation(id, { focus = true } = {}) {
   $("transcript").replaceChildren();
   showConversationError("");
   $("reply-text").value = "";
+  $("note-text").value = "";
+  $("transfer-form").reset();
   $("close-form").reset();
   if (state.mine.has(id)) {
     state.mine.get(id).unread = false;
@@ -60,6 +62,42 @@ function messageEntry(message) {
   );
 }
 
+// An internal note: in the transcript where it was written, labelled in words, never part of what the person saw.
+function noteEntry(note) {
+  return el(
+    "li",
+    { className: "msg msg-note", "data-note": note.id },
+    el("span", { className: "who" }, `Internal note by ${note.nurse_name}`,
+      el("time", { datetime: note.created_at }, clock(note.created_at))),
+    el("div", { className: "text" }, note.text),
+  );
+}
+
+// Each transcript entry once: messages by id, notes by "note-" and id.
+function entries(messages, notes) {
+  const all = [
+    ...messages.map((message) => ({ key: message.id, at: message.created_at, message })),
+    ...notes.map((note) => ({ key: `note-${note.id}`, at: note.created_at, note })),
+  ];
+  return all.sort((a, b) => new Date(a.at) - new Date(b.at));  // stable: same-time entries keep their order
+}
+
+function addEntry(entry) {
+  $("transcript").append(entry.note ? noteEntry(entry.note) : messageEntry(entry.message));
+  state.rendered.add(entry.key);
+}
+
+// What the nurse has just written: shown at once (the live feed's refresh then skips it), and scrolled to.
+function appendEntry(entry) {
+  if (state.rendered.has(entry.key)) return;
+  addEntry(entry);
+  $("transcript").scrollTop = $("transcript").scrollHeight;
+}
+
+export function showNote(note) {
+  appendEntry({ key: `note-${note.id}`, note });
+}
+
 function stateText(handoff, mine) {
   const said = baseStateText(handoff, mine);
   const open = handoff.state === "waiting" || handoff.state === "claimed";
@@ -68,12 +106,11 @@ function stateText(handoff, mine) {
 
 function baseStateText(handoff, mine) {
   if (handoff.state === "claimed") return mine ? "You are looking after this" : `Claimed by ${handoff.claimed_by_name || "another nurse"}`;
-  if (handoff.state === "closed" && handoff.outcome) return `Closed: ${handoff.outcome}`;
   if (handoff.state === "waiting" && handoff.kind === "message") return "Message waiting: claim it to reply";
-  return stateName(handoff.state);
+  return endedText(handoff);
 }
 
-function renderDetail({ handoff, messages }) {
+function renderDetail({ handoff, messages, notes }) {
   const mine = handoff.state === "claimed" && handoff.claimed_by === state.me.id;
   $("conversation-placeholder").hidden = true;
   $("conversation-body").hidden = false;
@@ -87,18 +124,17 @@ function renderDetail({ handoff, messages }) {
   $("fact-channel").textContent = channelName(handoff.channel);
   $("fact-state").textContent = stateText(handoff, mine);
   $("fact-conversation").textContent = handoff.conversation_id;
+  $("fact-closing-note").textContent = handoff.closing_note || "";
+  $("fact-closing-note-row").hidden = !handoff.closing_note;
 
   const transcript = $("transcript");
   const first = state.rendered.size === 0;
   const atBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
-  const fresh = messages.filter((message) => !state.rendered.has(message.id));
-  for (const message of fresh) {
-    transcript.append(messageEntry(message));
-    state.rendered.add(message.id);
-  }
+  const fresh = entries(messages, notes || []).filter((entry) => !state.rendered.has(entry.key));
+  for (const entry of fresh) addEntry(entry);
   if (first || atBottom) transcript.scrollTop = transcript.scrollHeight;
   if (!first) {
-    const said = fresh.filter((message) => message.author === "person");
+    const said = fresh.filter((entry) => entry.message && entry.message.author === "person").map((entry) => entry.message);
     if (said.length) announce(`The person wrote: ${said.map((message) => message.text).join(" ")}`);
   }
   if (mine) addMine(handoff);
@@ -109,12 +145,14 @@ function renderDetail({ handoff, messages }) {
   $("reply-label").textContent = handoff.kind === "message"
     ? (handoff.channel === "twilio" ? "Reply to their message (sent as a text)" : "Reply to their message (shown in their chat)")
     : "Reply to the person";
+  $("note-form").hidden = !mine;
+  $("transfer-form").hidden = !mine;
   $("end-actions").hidden = !mine;
   $("hand-back").hidden = handoff.kind !== "live";
   $("release-actions").hidden = !(handoff.state === "claimed" && (mine || state.me.role === "admin"));
 }
 
-async function act(button, work) {
+export async function act(button, work) {
   // One action at a time: a double click must not send a reply twice.
   if (state.busy) return;
   state.busy = true;
@@ -160,12 +198,7 @@ export function sendReply(event) {
     try {
       const data = await api("POST", `/api/handoffs/${id}/reply`, { text });
       box.value = "";
-      if (state.openId === id && !state.rendered.has(data.message.id)) {
-        const transcript = $("transcript");
-        transcript.append(messageEntry(data.message));
-        state.rendered.add(data.message.id);
-        transcript.scrollTop = transcript.scrollHeight;
-      }
+      if (state.openId === id) appendEntry({ key: data.message.id, message: data.message });
       announce("Sent.");
     } catch (error) {
       showConversationError(`Not sent: ${error.message}`);
@@ -182,7 +215,7 @@ export function replyKeys(event) {
   }
 }
 
-function afterEnding(id, message) {
+export function afterEnding(id, message) {
   removeMine(id);
   announce(message);
   refreshSoon("left");
@@ -217,23 +250,23 @@ export function handBack() {
 export function closeConversation(event) {
   event.preventDefault();
   const id = state.openId;
-  const choice = $("close-outcome").value;
+  const outcome = $("close-outcome").value;
   const note = $("close-note").value.trim();
-  if (!choice) {
+  if (!outcome) {
     showConversationError("Choose an outcome before closing.");
     $("close-outcome").focus();
     return;
   }
-  if (choice === "Other" && !note) {
-    showConversationError("Describe the outcome in the note.");
+  const chosen = outcomes().find((offered) => offered.text === outcome);
+  if (chosen && chosen.needs_note && !note) {
+    showConversationError("Describe the outcome in the closing note.");
     $("close-note").focus();
     return;
   }
-  const outcome = note ? `${choice}: ${note}` : choice;
   act($("close"), async () => {
     showConversationError("");
     try {
-      await api("POST", `/api/handoffs/${id}/close`, { outcome });
+      await api("POST", `/api/handoffs/${id}/close`, { outcome, note: note || null });
       $("close-form").reset();
       await loadDetail(id);
       afterEnding(id, "Conversation closed.");
@@ -242,6 +275,11 @@ export function closeConversation(event) {
       await loadDetail(id).catch(reportBackground);
     }
   });
+}
+
+// The outcomes offered when closing, from the server (GET /api/meta).
+export function showOutcomeChoices() {
+  fillSelect($("close-outcome"), [["", "Choose an outcome…"], ...outcomes().map((offered) => [offered.text, offered.text])]);
 }
 
 // ---------- saved replies (data/console/replies.yml: reviewed responses from domain.yml) ----------

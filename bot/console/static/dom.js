@@ -18,6 +18,13 @@ export function el(tag, props, ...children) {
   return node;
 }
 
+// Replaces a select's options ([value, label] pairs), keeping the choice made if it is still offered.
+export function fillSelect(select, options) {
+  const chosen = select.value;
+  select.replaceChildren(...options.map(([value, label]) => el("option", { value }, label)));
+  if (options.some(([value]) => value === chosen)) select.value = chosen;
+}
+
 export function clock(iso) {
   const when = new Date(iso);
   return Number.isNaN(when.getTime()) ? "" : when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });

@@ -4,7 +4,7 @@ import { $, announce, reportBackground } from "./dom.js";
 import { api, sessionEnded } from "./api.js";
 import { beep } from "./sound.js";
 import { state } from "./state.js";
-import { notifyNewcomer, renderMine } from "./queue.js";
+import { notifyNewcomer, notifyPassed, renderMine } from "./queue.js";
 
 // What each part of the page reloads from, given by console.js: "queue", "left", "mine", "detail", and so on.
 const loaders = {};
@@ -94,9 +94,19 @@ function refreshAll() {
   for (const what of Object.keys(loaders)) refreshSoon(what);
 }
 
+// A transfer by a colleague, or an admin's reassignment, to the nurse signed in here.
+function passedToMe(event) {
+  return (event.kind === "transferred" || event.kind === "reassigned")
+    && Boolean(event.detail) && event.detail.to_nurse === state.me.id;
+}
+
 function onEvent(event) {
   const id = event.handoff_id;
   const open = id !== null && id === state.openId;
+  if (passedToMe(event)) {
+    beep();
+    refreshSoon("mine").then(() => notifyPassed(id));
+  }
   switch (event.kind) {
     case "created":
       beep();
@@ -120,6 +130,7 @@ function onEvent(event) {
       }
       break;
     case "nurse_reply":
+    case "note_added":
       if (open) refreshSoon("detail");
       break;
     case "handoffs_paused":

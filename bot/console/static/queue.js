@@ -15,18 +15,31 @@ export function hideNotice() {
   window.clearTimeout(state.noticeTimer);
 }
 
+function showNotice(text) {
+  $("notice-text").textContent = text;
+  $("notice").hidden = false;
+  window.clearTimeout(state.noticeTimer);
+  state.noticeTimer = window.setTimeout(hideNotice, 60000);
+}
+
 export function notifyNewcomer(id, escalated) {
   const item = state.queue.find((entry) => entry.id === id);
   if (!item) return;
   const urgent = item.priority === "urgent";
   const opening = escalated ? "Now urgent" : urgent ? "Urgent: someone new is waiting" : "Someone new is waiting";
   const text = `${opening}: ${item.reason} (${channelName(item.channel)}).`;
-  $("notice-text").textContent = text;
-  $("notice").hidden = false;
-  window.clearTimeout(state.noticeTimer);
-  state.noticeTimer = window.setTimeout(hideNotice, 60000);
+  showNotice(text);
   const count = state.queue.length;
   announce(`${text} ${count} ${count === 1 ? "person" : "people"} waiting.`);
+}
+
+// A colleague (or an admin) has passed a conversation to this nurse: it is now in "My conversations".
+export function notifyPassed(id) {
+  const item = state.mine.get(id);
+  if (!item) return;
+  const text = `A conversation was passed to you: ${item.reason} (${channelName(item.channel)}). It is in My conversations.`;
+  showNotice(text);
+  announce(text);
 }
 
 // ---------- the queue ----------

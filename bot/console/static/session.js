@@ -6,6 +6,8 @@ import { connect, disconnect } from "./feed.js";
 import { hideNotice, renderLeft, renderMine, renderQueue } from "./queue.js";
 import { renderSoundToggle, unlockAudio } from "./sound.js";
 import { showRoleChoices } from "./admin.js";
+import { showOutcomeChoices } from "./conversation.js";
+import { clearHistory, showHistoryChoices } from "./history.js";
 import { limit, roleName, state } from "./state.js";
 
 function showSignIn(note, error) {
@@ -23,12 +25,14 @@ function clearWorkspace() {
   state.queue = [];
   state.left = [];
   state.mine = new Map();
+  state.team = [];
   state.openId = null;
   state.open = null;
   state.rendered = new Set();
   $("conversation-body").hidden = true;
   $("conversation-placeholder").hidden = false;
   $("conversation-title").textContent = "Conversation";
+  clearHistory();
   hideNotice();
 }
 
@@ -59,6 +63,8 @@ function startWorkspace(nurse) {
   state.me = nurse;
   showLimits();
   showRoleChoices();
+  showOutcomeChoices();
+  showHistoryChoices();
   $("sign-in").hidden = true;
   $("workspace").hidden = false;
   $("session-bar").hidden = false;

@@ -18,6 +18,9 @@ export const state = {
   pending: {},
   paused: false,  // new chats paused by an admin (GET /api/pause)
   savedReplies: new Map(),  // id -> text
+  team: [],  // GET /api/team: every colleague by name, and who is signed in now
+  historyFilters: "",  // the past-conversation search last made, as a query string
+  historyPage: 1,
   busy: false,
   soundOn: localStorage.getItem("helpline-console:sound") !== "off",
   audio: null,
@@ -48,6 +51,16 @@ export function roleName(role) {
 export function authorName(author) {
   const authors = names("authors");
   return authors[author] ? { author, who: authors[author] } : { author: "system", who: authors.system };
+}
+
+// The outcomes offered when closing, in order: [{text, needs_note}].
+export function outcomes() {
+  return (state.meta && state.meta.outcomes) || [];
+}
+
+// How a conversation stands, with the outcome it was closed with.
+export function endedText(handoff) {
+  return handoff.state === "closed" && handoff.outcome ? `Closed: ${handoff.outcome}` : stateName(handoff.state);
 }
 
 export function limit(name) {

@@ -496,6 +496,29 @@ def test_close_needs_an_outcome_and_records_it(console_server, nurse, handoff_se
     assert again.status_code == 409 and again.json() == {"error": "This conversation has already been closed."}
 
 
+def test_the_closing_note_is_kept_apart_from_the_outcome(console_server, nurse, handoff_service):
+    person = conversation()
+    handoff = handoff_service.request(person, "rest", "asked for a nurse").handoff.id
+    client = sign_in(console_server.url, nurse)
+    base = f"{console_server.url}/api/handoffs/{handoff}"
+    assert client.post(f"{base}/claim", timeout=10).status_code == 200
+    for note in ("x" * 301, "a\x00b", 12):
+        refused = client.post(f"{base}/close", json={"outcome": "Call back arranged", "note": note}, timeout=10)
+        assert refused.status_code == 422 and "'note'" in refused.json()["error"]
+    body = {"outcome": "Call back arranged", "note": " Ringing her at 10am tomorrow "}
+    closed = client.post(f"{base}/close", json=body, timeout=10).json()["handoff"]
+    assert (closed["outcome"], closed["closing_note"]) == ("Call back arranged", "Ringing her at 10am tomorrow")
+    detail = client.get(base, timeout=10).json()
+    assert detail["handoff"]["closing_note"] == "Ringing her at 10am tomorrow" and detail["notes"] == []
+    assert all("10am" not in m.text for m in handoff_service.pending_for(person))  # for the nurses only
+    without = waiting(handoff_service)
+    assert client.post(f"{console_server.url}/api/handoffs/{without}/claim", timeout=10).status_code == 200
+    plain = client.post(
+        f"{console_server.url}/api/handoffs/{without}/close", json={"outcome": "Other", "note": None}, timeout=10
+    )
+    assert plain.status_code == 200 and plain.json()["handoff"]["closing_note"] is None
+
+
 def test_messages_left_out_of_hours_are_listed_with_their_text(console_server, nurse, handoff_service):
     left = handoff_service.leave_message(conversation(), "sms", "Please call me back about my scan results")
     client = sign_in(console_server.url, nurse)

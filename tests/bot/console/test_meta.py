@@ -9,7 +9,17 @@ from html.parser import HTMLParser
 import requests
 
 from bot.console.app import STATIC_DIR
-from bot.console.meta import AUTHOR_NAMES, CHANNEL_NAMES, LIMITS, PRIORITY_NAMES, ROLE_NAMES, STATE_NAMES, page_meta
+from bot.console.meta import (
+    AUTHOR_NAMES,
+    CHANNEL_NAMES,
+    LIMITS,
+    OUTCOME_NEEDING_NOTE,
+    OUTCOMES,
+    PRIORITY_NAMES,
+    ROLE_NAMES,
+    STATE_NAMES,
+    page_meta,
+)
 from bot.handoff import models
 from bot.limits import MAX_OUTCOME_CHARS
 from tests.bot.console.conftest import conversation, sign_in
@@ -101,11 +111,16 @@ def test_no_page_file_copies_the_words_for_a_name():
                 assert f'"{words}"' not in text, (file, words)
 
 
-def test_the_longest_outcome_with_the_longest_note_fits_the_outcome_limit():
-    outcomes = _page().outcomes
-    assert "Information and support given" in outcomes and "Other" in outcomes
-    longest = max(len(choice) for choice in outcomes)
-    assert longest + len(": ") + LIMITS["outcome_note"] <= MAX_OUTCOME_CHARS
+def test_the_outcomes_come_from_the_meta_and_the_page_copies_none():
+    assert _page().outcomes == [], "an outcome written into index.html rather than taken from GET /api/meta"
+    assert "Information and support given" in OUTCOMES and OUTCOME_NEEDING_NOTE in OUTCOMES
+    assert all(len(outcome) <= MAX_OUTCOME_CHARS for outcome in OUTCOMES)
+    assert [o["text"] for o in page_meta()["outcomes"] if o["needs_note"]] == [OUTCOME_NEEDING_NOTE]
+    html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    for outcome in OUTCOMES:
+        assert outcome not in html, outcome
+        for file, text in _scripts().items():
+            assert f'"{outcome}"' not in text, (file, outcome)
 
 
 def test_the_meta_needs_a_session(console_server):
@@ -132,8 +147,10 @@ def test_the_meta_gives_the_page_the_names_and_the_limits_the_server_enforces(
     assert client.post(f"{base}/claim", timeout=10).status_code == 200
     assert client.post(f"{base}/reply", json={"text": "x" * (limits["reply"] + 1)}, timeout=10).status_code == 422
     assert client.post(f"{base}/reply", json={"text": "x" * limits["reply"]}, timeout=10).status_code == 201
-    outcome = f"Other: {'x' * limits['outcome_note']}"
-    assert client.post(f"{base}/close", json={"outcome": outcome}, timeout=10).status_code == 200
+    too_long = {"outcome": "Other", "note": "x" * (limits["outcome_note"] + 1)}
+    assert client.post(f"{base}/close", json=too_long, timeout=10).status_code == 422
+    closing = {"outcome": "Other", "note": "x" * limits["outcome_note"]}
+    assert client.post(f"{base}/close", json=closing, timeout=10).status_code == 200
 
     boss = sign_in(console_server.url, admin)
     too_long = "x" * (limits["pause_message"] + 1)

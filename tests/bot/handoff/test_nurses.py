@@ -48,3 +48,28 @@ def test_duplicate_username(accounts):
     accounts.create("jane", "Jane", "a long enough password")
     with pytest.raises(AccountError, match="already taken"):
         accounts.create("jane", "Jane Again", "a long enough password")
+
+
+def test_the_team_shows_names_and_who_is_signed_in_now(accounts, session_factory, clock):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    jo = accounts.create("jo", "Jo Bloggs", "a long enough password")
+    sam = accounts.create("sam", "Sam Patel", "a long enough password")
+    ann = accounts.create("ann", "Ann Admin", "a long enough password", role="admin")
+    with session_factory() as session, session.begin():
+        later = clock.now + dt.timedelta(hours=8)
+        session.execute(update(Nurse).where(Nurse.id.in_([jo.id, sam.id])).values(session_expires_at=later))
+        session.execute(update(Nurse).where(Nurse.id == sam.id).values(signed_out_at=clock.now))  # signed out
+        session.execute(update(Nurse).where(Nurse.id == ann.id).values(session_expires_at=clock.now))  # ended now
+    team = accounts.team()
+    assert [(m.display_name, m.role, m.signed_in) for m in team] == [
+        ("Ann Admin", "admin", False),
+        ("Jo Bloggs", "nurse", True),
+        ("Sam Patel", "nurse", False),
+    ]
+    accounts.set_active(jo.id, False)
+    assert [(m.active, m.signed_in) for m in accounts.team() if m.id == jo.id] == [(False, False)]
+    clock.advance(hours=9)
+    assert not any(m.signed_in for m in accounts.team())

@@ -174,3 +174,18 @@ def test_events_feed_is_ordered_and_resumable(service, nurses):
     events = service.events_since(start)
     assert [e.kind for e in events] == ["created", "claimed"]
     assert service.events_since(events[0].id)[0].kind == "claimed"
+
+
+def test_the_closing_note_is_stored_apart_from_the_outcome_and_audited(service, nurses):
+    nurse, _ = nurses
+    handoff = service.request("c1", "rest", "asked").handoff
+    service.claim(handoff.id, nurse.id)
+    with pytest.raises(HandoffError):
+        service.close(handoff.id, nurse.id, "Call back arranged", "x" * 301)
+    closed = service.close(handoff.id, nurse.id, "Call back arranged", "  ring at 10am  ")
+    assert (closed.outcome, closed.closing_note) == ("Call back arranged", "ring at 10am")
+    assert service.events_since(0)[-1].detail == {"outcome": "Call back arranged", "closing_note": "ring at 10am"}
+    assert all("ring at 10am" not in m.text for m in service.pending_for("c1"))  # never told to the person
+    other = service.request("c2", "rest", "asked").handoff
+    service.claim(other.id, nurse.id)
+    assert service.close(other.id, nurse.id, "Information and support given", "   ").closing_note is None
