@@ -18,6 +18,7 @@ MAX_OUTCOME_CHARS = 500
 # The note a nurse adds to the outcome chosen from a list: with the longest choice it stays within MAX_OUTCOME_CHARS.
 MAX_OUTCOME_NOTE_CHARS = 300
 MAX_PAUSE_MESSAGE_CHARS = 300  # what people who ask for a nurse are told while an admin has paused new chats
+MAX_FEEDBACK_COMMENT_CHARS = 1000  # "what was missing?" under a web answer (bot/feedback)
 
 # A REST `sender`: ours are at most 36 characters ("web-" and 32 hex digits); Rasa stores 255.
 MAX_SENDER_CHARS = 128
