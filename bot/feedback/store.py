@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.content.models import Entry
 from bot.feedback.models import CSAT, CSAT_RATINGS, HELPFUL, Feedback
 from bot.limits import MAX_FEEDBACK_COMMENT_CHARS, valid_text
 
@@ -33,6 +34,24 @@ class FeedbackStore:
         self._sessions = sessions
         self._now = clock
         self._redact = redactor
+
+    def entry_exists(self, content_id: str) -> bool:
+        """Whether the content store has this entry: a client names the entry, so it is checked."""
+        with self._sessions() as session:
+            return session.get(Entry, content_id) is not None
+
+    def closed_chat(self, conversation_id: str) -> Optional[int]:
+        """The conversation's latest nurse chat, if a nurse closed it: the one a rating is about."""
+        from bot.handoff.models import Handoff
+
+        with self._sessions() as session:
+            latest = session.execute(
+                select(Handoff.id, Handoff.state)
+                .where(Handoff.conversation_id == conversation_id, Handoff.kind == "live")
+                .order_by(Handoff.id.desc())
+                .limit(1)
+            ).first()
+        return latest[0] if latest is not None and latest[1] == "closed" else None
 
     def _upsert(self, session: Session, conversation_id: str, channel: str, kind: str, **key) -> Feedback:
         row = session.execute(
