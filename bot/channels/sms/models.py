@@ -22,10 +22,9 @@ class SmsConversation(Base):
     order_floor = Column(Integer, nullable=False, default=0)
     options = Column(Text, nullable=True)  # JSON list of the payloads "1", "2"… stand for
     more_text = Column(Text, nullable=True)  # the full answer MORE sends
-    # "Did this help?" is asked once per number, and never after a safety reply (bot/channels/sms/feedback.py).
+    # "Did this help?" is asked once per number, and never after a safety reply (bot/channels/sms/output.py).
     feedback_asked = Column(Boolean, nullable=False, default=False, server_default=false())
     feedback_content_id = Column(String(100), nullable=True)  # the entry a HELPED or NOT HELPED is about
-    csat_handoff_id = Column(Integer, nullable=True)  # the closed nurse chat a reply of 1 to 5 rates
     created_at = Column(DateTime(timezone=True), nullable=False)
     updated_at = Column(DateTime(timezone=True), nullable=False)  # the last text or change: retention reads it
 

@@ -38,12 +38,10 @@ def upgrade() -> None:
     with op.batch_alter_table("sms_conversations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("feedback_asked", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column("feedback_content_id", sa.String(100), nullable=True))
-        batch_op.add_column(sa.Column("csat_handoff_id", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("sms_conversations", schema=None) as batch_op:
-        batch_op.drop_column("csat_handoff_id")
         batch_op.drop_column("feedback_content_id")
         batch_op.drop_column("feedback_asked")
     op.drop_index(op.f("ix_feedback_created_at"), table_name="feedback")
