@@ -70,6 +70,8 @@ class SmsOutput(OutputChannel):
 
     async def _never_ask(self) -> None:
         """After emergency, urgent or crisis advice, "Did this help?" is not asked, in this turn or later."""
+        if self._feedback_ask is None:
+            return  # asked already, or not to be asked
         self._feedback_ask = None
         await asyncio.to_thread(self._store.feedback_asked, self.conversation_id, None)
 
