@@ -76,6 +76,7 @@ def answer_question(
         question=answer.entry.question,
         source=" and ".join(services.content.source_names(answer.entry)),
         last_reviewed=review_month(answer.entry.last_reviewed),
+        content_id=answer.entry.id,  # in the message's metadata: channels ask "Was this helpful?" about it
     )
     events.append(SlotSet("last_content_id", answer.entry.id))
     return events

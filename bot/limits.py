@@ -20,6 +20,7 @@ MAX_OUTCOME_NOTE_CHARS = 300
 # An internal note, for nurses only, and the note that goes with a transfer to a colleague or back to the queue.
 MAX_NOTE_CHARS = 2000
 MAX_PAUSE_MESSAGE_CHARS = 300  # what people who ask for a nurse are told while an admin has paused new chats
+MAX_FEEDBACK_COMMENT_CHARS = 1000  # "what was missing?" under a web answer (bot/feedback)
 
 # A REST `sender`: ours are at most 36 characters ("web-" and 32 hex digits); Rasa stores 255.
 MAX_SENDER_CHARS = 128

@@ -1,5 +1,7 @@
 """Deletes conversations, handoffs, their messages and notes older than the retention period, keeping anonymous counts.
 
+Feedback is kept, anonymised: its conversation, nurse chat and words go, and its time becomes its day.
+
 Run from cron, for example daily: `python -m bot.retention` (HELPLINE_RETENTION_DAYS, default 90).
 A conversation is deleted whole once its last event is older than the cut-off. The content
 store is never touched.
@@ -20,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.sms.models import SmsConversation, SmsInbound
+from bot.feedback.store import anonymise as anonymise_feedback
 from bot.handoff.models import Handoff, HandoffEvent, HandoffMessage, HandoffNote, OutboxMessage
 from bot.retention_models import UsageCount
 
@@ -37,6 +40,7 @@ class RetentionReport:
     audit_events: int
     sms_numbers: int
     handoff_notes: int = 0  # nurses' internal notes
+    feedback: int = 0  # anonymised, not deleted
 
 
 def _day(value: dt.datetime) -> dt.date:
@@ -110,8 +114,11 @@ def run_retention(
         # SMS: the encrypted number of anyone not heard from since the cut-off, and old received texts.
         numbers = session.execute(delete(SmsConversation).where(SmsConversation.updated_at < cutoff)).rowcount
         session.execute(delete(SmsInbound).where(SmsInbound.received_at < cutoff))
+        feedback = anonymise_feedback(session, cutoff)
         _add_counts(session, counts)
-    report = RetentionReport(cutoff, conversations, tracker_events, handoffs, messages, outbox, audit, numbers, notes)
+    report = RetentionReport(
+        cutoff, conversations, tracker_events, handoffs, messages, outbox, audit, numbers, notes, feedback
+    )
     logger.info("retention: %s", report)
     return report
 
@@ -142,7 +149,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"{report.handoff_messages} handoff messages, {report.handoff_notes} internal notes, "
         f"{report.outbox} outbox messages, "
         f"{report.audit_events} audit events, {report.sms_numbers} stored phone numbers. "
-        "Daily counts kept in usage_counts."
+        f"Anonymised {report.feedback} feedback records. Daily counts kept in usage_counts."
     )
     return 0
 

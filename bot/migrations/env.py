@@ -4,6 +4,7 @@ from alembic import context
 
 import bot.channels.sms.models  # noqa: F401
 import bot.content.models  # noqa: F401  (registers the tables on Base.metadata)
+import bot.feedback.models  # noqa: F401
 import bot.handoff.models  # noqa: F401
 import bot.retention_models  # noqa: F401
 from bot.config import Settings

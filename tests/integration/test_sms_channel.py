@@ -73,7 +73,8 @@ def test_answer_fits_three_segments_and_more_sends_the_full_answer(sms_stack, tw
     assert "not a diagnosis" in bodies[0]  # the once-per-conversation notice comes first
     [answer] = [b for b in bodies if "bones" in b]
     entry = content_entry("symptoms-secondary")
-    assert answer == normalise(f"{entry['sms_answer']} Reply MORE for more.")
+    ask = Wording.from_domain().text("utter_sms_feedback_ask")  # the first content answer asks, once
+    assert answer == normalise(f"{entry['sms_answer']} Reply MORE for more.\n{ask}")
     assert_fits_sms(bodies)
     count = len(bodies)
     sms_stack.text(phone, "MORE")
@@ -81,6 +82,9 @@ def test_answer_fits_three_segments_and_more_sends_the_full_answer(sms_stack, tw
     more = twilio_api.wait_for(phone, count + len(expected))[count:]
     assert more == expected
     assert_fits_sms(more)
+    sms_stack.text(phone, "Helped")
+    thanks = twilio_api.wait_for(phone, count + len(expected) + 1)[-1]
+    assert thanks == normalise(Wording.from_domain().text("utter_sms_feedback_thanks"))
 
 
 def test_a_long_full_answer_comes_in_parts_of_three_segments(sms_stack, twilio_api):  # noqa: F811 (fixtures)

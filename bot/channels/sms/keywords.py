@@ -13,6 +13,9 @@ HELP_WORDS = frozenset({"help", "info"})
 MORE_WORD = "more"
 NURSE_WORDS = frozenset({"nurse"})  # outside a handoff, asks for a nurse (in one, it goes to the nurse)
 REQUEST_NURSE = "/request_nurse"
+# The answer to "Did this help?" (asked once, after a content answer): two words none of the others can be.
+HELPED_WORDS = frozenset({"helped"})
+NOT_HELPED_WORDS = frozenset({"not helped"})
 
 _NOT_WORD = re.compile(r"[^\w\s]")
 _OPTION = re.compile(r"^\s*(?:#|option|opt|number|no\.?)?\s*(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Text, false
 
 from bot.models import Base
 
@@ -22,6 +22,9 @@ class SmsConversation(Base):
     order_floor = Column(Integer, nullable=False, default=0)
     options = Column(Text, nullable=True)  # JSON list of the payloads "1", "2"… stand for
     more_text = Column(Text, nullable=True)  # the full answer MORE sends
+    # "Did this help?" is asked once per number, and never after a safety reply (bot/channels/sms/output.py).
+    feedback_asked = Column(Boolean, nullable=False, default=False, server_default=false())
+    feedback_content_id = Column(String(100), nullable=True)  # the entry a HELPED or NOT HELPED is about
     created_at = Column(DateTime(timezone=True), nullable=False)
     updated_at = Column(DateTime(timezone=True), nullable=False)  # the last text or change: retention reads it
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa.core.channels.channel import OutputChannel
 
@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 # On a first contact the safety reply goes out before the disclaimer (bot/safety/disposition.py grades).
 SAFETY_REPLIES = frozenset({"utter_emergency", "utter_urgent_symptom", "utter_crisis"})
 DISCLAIMER = "utter_disclaimer"
+CONTENT_ANSWER = "utter_content_answer"
 
 
 class SmsOutput(OutputChannel):
@@ -28,10 +29,13 @@ class SmsOutput(OutputChannel):
     def name(cls) -> str:
         return SMS_CHANNEL
 
-    def __init__(self, conversation_id: str, service: HandoffService, store: SmsStore):
+    def __init__(
+        self, conversation_id: str, service: HandoffService, store: SmsStore, feedback_ask: Optional[str] = None
+    ):
         self.conversation_id = conversation_id
         self._service = service
         self._store = store
+        self._feedback_ask = feedback_ask  # "Did this help?…", until it is asked once (None: not to be asked)
         self.options: List[str] = []  # the payloads of the latest buttons, in the order offered
         self._held: List[str] = []  # the disclaimer, until this turn's first reply is known
 
@@ -52,11 +56,24 @@ class SmsOutput(OutputChannel):
             self._held.append(text)
             return
         if response in SAFETY_REPLIES:
+            await self._never_ask()
             await self.queue(text)
             await self.release_held()
             return
         await self.release_held()
+        content_id = kwargs.get("content_id")
+        if response == CONTENT_ANSWER and self._feedback_ask and isinstance(content_id, str):
+            text = "\n".join([text, self._feedback_ask])  # once per number: the first content answer
+            self._feedback_ask = None
+            await asyncio.to_thread(self._store.feedback_asked, self.conversation_id, content_id)
         await self.queue(text)
+
+    async def _never_ask(self) -> None:
+        """After emergency, urgent or crisis advice, "Did this help?" is not asked, in this turn or later."""
+        if self._feedback_ask is None:
+            return  # asked already, or not to be asked
+        self._feedback_ask = None
+        await asyncio.to_thread(self._store.feedback_asked, self.conversation_id, None)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any

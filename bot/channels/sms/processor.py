@@ -12,7 +12,9 @@ from bot.channels.common import SMS_CHANNEL
 from bot.channels.gate import HandoffGate
 from bot.channels.sms.keywords import (
     HELP_WORDS,
+    HELPED_WORDS,
     MORE_WORD,
+    NOT_HELPED_WORDS,
     NURSE_WORDS,
     OPT_IN_WORDS,
     OPT_OUT_WORDS,
@@ -23,6 +25,7 @@ from bot.channels.sms.keywords import (
 from bot.channels.sms.output import SmsOutput
 from bot.channels.sms.state import Inbound, SmsState, SmsStore
 from bot.channels.sms.text import numbered_parts
+from bot.feedback.store import FeedbackStore
 from bot.handoff.service import HandoffService
 from bot.limits import TOO_LONG_RESPONSE, too_long
 from bot.wording import Wording
@@ -30,6 +33,8 @@ from bot.wording import Wording
 logger = logging.getLogger(__name__)
 
 NOTHING_MORE = "utter_sms_nothing_more"
+FEEDBACK_ASK = "utter_sms_feedback_ask"
+FEEDBACK_THANKS = "utter_sms_feedback_thanks"
 
 
 class SmsGate(HandoffGate):
@@ -57,12 +62,14 @@ class SmsProcessor:
         wording_provider: Callable[[], Wording],
         gate: Optional[HandoffGate] = None,
         phone_provider: Optional[Callable[[], str]] = None,
+        feedback_provider: Optional[Callable[[], FeedbackStore]] = None,
     ):
         self._store = store
         self._service_provider = service_provider
         self._wording_provider = wording_provider
         self._gate = gate or SmsGate(service_provider)
         self._phone_provider = phone_provider or _helpline_phone
+        self._feedback_provider = feedback_provider or _feedback_store
 
     def _text(self, name: str, **values: Any) -> str:
         return self._wording_provider().text(name, **values)
@@ -84,7 +91,8 @@ class SmsProcessor:
         if too_long(text):  # at the edge: before keywords, the gate or the NLU (bot/limits.py)
             await self._notice(conversation_id, self._text(TOO_LONG_RESPONSE))
             return
-        output = SmsOutput(conversation_id, self._service_provider(), self._store)
+        ask = None if state.feedback_asked else self._text(FEEDBACK_ASK)
+        output = SmsOutput(conversation_id, self._service_provider(), self._store, ask)
         message = UserMessage(text, output, conversation_id, input_channel=SMS_CHANNEL)
         word = keyword(text)
 
@@ -131,6 +139,9 @@ class SmsProcessor:
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         text = message.text or ""
+        if state.feedback_content_id and keyword(text) in HELPED_WORDS | NOT_HELPED_WORDS:
+            await self._feedback(output, state, keyword(text) in HELPED_WORDS)
+            return
         if not text:
             await output.queue(self._text("utter_how_can_i_help"))
         elif keyword(text) == MORE_WORD:
@@ -142,6 +153,15 @@ class SmsProcessor:
             await on_new_message(message)
         await output.release_held()
         await asyncio.to_thread(self._store.set_options, state.conversation_id, output.options)
+
+    async def _feedback(self, output: SmsOutput, state: SmsState, helped: bool) -> None:
+        """HELPED or NOT HELPED, answering "Did this help?": stored against the entry, confirmed, not sent to Rasa."""
+        assert state.feedback_content_id is not None
+        store = self._feedback_provider()
+        conversation_id = state.conversation_id
+        await asyncio.to_thread(store.record_helpful, conversation_id, SMS_CHANNEL, state.feedback_content_id, helped)
+        await asyncio.to_thread(self._store.feedback_answered, conversation_id)
+        await output.queue(self._text(FEEDBACK_THANKS))
 
     async def _more(self, output: SmsOutput, state: SmsState) -> None:
         """The rest of the last answer in numbered parts (1/2, 2/2), once; after that MORE says there is no more."""
@@ -169,3 +189,9 @@ def _helpline_phone() -> str:
     from bot.hours import OpeningHours
 
     return OpeningHours.from_file(Settings.from_env().helpline_config).phone
+
+
+def _feedback_store() -> FeedbackStore:
+    from bot.feedback.factory import get_feedback_store
+
+    return get_feedback_store()

@@ -61,6 +61,8 @@ class SmsState:
     order_floor: int
     options: list[str]
     more: Optional[str]
+    feedback_asked: bool = False  # "Did this help?" was asked, or a safety reply means it never will be
+    feedback_content_id: Optional[str] = None  # the entry a HELPED or NOT HELPED reply is about
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,8 @@ class SmsStore:
                 order_floor=row.order_floor or 0,
                 options=json.loads(row.options) if row.options else [],
                 more=row.more_text,
+                feedback_asked=bool(row.feedback_asked),
+                feedback_content_id=row.feedback_content_id,
             )
 
     def _update(self, conversation_id: str, **values) -> bool:
@@ -225,3 +229,10 @@ class SmsStore:
     def clear_more(self, conversation_id: str) -> None:
         """The full answer has been sent: a further MORE is told there is nothing more."""
         self._update(conversation_id, more_text=None)
+
+    def feedback_asked(self, conversation_id: str, content_id: Optional[str]) -> None:
+        """Asked about this entry (or, with None, never to be asked: a safety reply went out)."""
+        self._update(conversation_id, feedback_asked=True, feedback_content_id=content_id)
+
+    def feedback_answered(self, conversation_id: str) -> None:
+        self._update(conversation_id, feedback_content_id=None)

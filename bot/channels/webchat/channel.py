@@ -17,13 +17,15 @@ from bot.channels.delivery import OutboxPusher
 from bot.channels.gate import HandoffGate
 from bot.channels.rate_limit import TOO_MANY_RESPONSE, RateLimiter
 from bot.channels.webchat.config import WebchatConfig, make_client_manager
+from bot.channels.webchat.feedback import FeedbackEndpoint
 from bot.channels.webchat.messages import outbox_message
 from bot.channels.webchat.origins import WebchatBlueprint, cors_setting
 from bot.channels.webchat.output import Notices, RecentlySent, WebchatOutput
 from bot.channels.webchat.pages import Pages
 from bot.channels.webchat.tokens import ConversationTokens, default_secret_file, load_or_create_secret
-from bot.client_address import Network, parse_networks, socket_client
+from bot.client_address import Network, client_address, parse_networks, socket_client
 from bot.config import Settings
+from bot.feedback.store import FeedbackStore
 from bot.handoff import sweeper
 from bot.handoff.service import HandoffService, Outgoing
 from bot.limits import CHANNEL_BODY_MAX_BYTES, TOO_LONG_RESPONSE, too_long, valid_text
@@ -56,6 +58,7 @@ class SecureSocketIOInput(InputChannel):
         push_interval: float = 0.25,
         limits: Optional[RateLimiter] = None,
         trusted_proxies: Optional[Sequence[Network]] = None,
+        feedback_store: Optional[Callable[[], FeedbackStore]] = None,
     ):
         self.config = config or WebchatConfig()
         self._limits = limits
@@ -68,6 +71,7 @@ class SecureSocketIOInput(InputChannel):
         self._push_interval = push_interval
         self._pusher: Optional[OutboxPusher] = None
         self._pages = Pages(self.config)
+        self._feedback_store = feedback_store or _default_feedback_store
         self.recently = RecentlySent(keep=self.silent_death_window, lost_for=self.config.session_hours * 3600)
         self.sio: Optional[AsyncServer] = None
 
@@ -99,6 +103,11 @@ class SecureSocketIOInput(InputChannel):
         if self._proxies is None:
             self._proxies = parse_networks(Settings.from_env().trusted_proxies)
         return self._proxies
+
+    def admit_request(self, request: Request, conversation_id: str) -> Optional[int]:
+        """The rate limit for an HTTP request of the widget's (feedback), as for its messages."""
+        client = client_address(request.ip, request.headers.get("x-forwarded-for"), self.proxies())
+        return self.limits().admit(client, conversation_id)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """For messages Rasa sends unasked (e.g. the HTTP API's trigger_intent): to the conversation's room."""
@@ -258,6 +267,7 @@ class SecureSocketIOInput(InputChannel):
             return response.json({"status": "ok"})
 
         self._pages.add_to(blueprint)
+        FeedbackEndpoint(self.tokens, self._feedback_store, self.admit_request).add_to(blueprint)
 
         @sio.on("disconnect", namespace=config.namespace)
         async def disconnect(sid: str, reason: Optional[str] = None) -> None:
@@ -287,3 +297,9 @@ class SecureSocketIOInput(InputChannel):
                 await self._pusher.stop()
 
         return blueprint
+
+
+def _default_feedback_store() -> FeedbackStore:
+    from bot.feedback.factory import get_feedback_store
+
+    return get_feedback_store()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional, Sequence
 
+from bot.channels.webchat.feedback import CLOSED_NOTICE, CSAT_CSS_CLASS
 from bot.wording import Wording
 
 NURSE_CSS_CLASS = "helpline-nurse"
@@ -31,7 +32,8 @@ def outbox_message(
     """A nurse reply or system notice as the widget's bot message; a nurse's words are marked as the nurse's,
     and a notice as a banner.
 
-    A notice's buttons (e.g. "Leave the queue") become the widget's quick replies.
+    A notice's buttons (e.g. "Leave the queue") become the widget's quick replies. The notice that a nurse
+    ended the chat is marked, so the widget asks for a rating under it.
     """
     if author == "nurse":
         marked = wording.text(
@@ -40,7 +42,10 @@ def outbox_message(
         return {"text": marked, "metadata": {"customCss": {"style": "class", "css": NURSE_CSS_CLASS}}}
     message: Dict[str, Any] = {"text": markdown_literal(text)}
     if author == "system":
-        message["metadata"] = {"customCss": {"style": "class", "css": NOTICE_CSS_CLASS}}
+        css = NOTICE_CSS_CLASS
+        if text == wording.text(CLOSED_NOTICE):
+            css = f"{css} {CSAT_CSS_CLASS}"  # the widget asks for a rating under it
+        message["metadata"] = {"customCss": {"style": "class", "css": css}}
     if buttons:
         message["quick_replies"] = [
             {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons

@@ -11,6 +11,7 @@ from rasa.core.channels.socketio import SocketIOOutput
 from socketio import AsyncServer
 
 from bot.channels.common import WEBCHAT_CHANNEL
+from bot.channels.webchat.feedback import answer_css
 
 
 class RecentlySent:
@@ -65,8 +66,15 @@ class WebchatOutput(SocketIOOutput):
         self._recently = sent
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """One bubble per response: an answer's caption stays inside it (Rasa's own output splits at blank lines)."""
-        await self._send_message(recipient_id, {"text": text.strip()})
+        """One bubble per response: an answer's caption stays inside it (Rasa's own output splits at blank lines).
+
+        A content answer's bubble is marked with its entry, for "Was this helpful?" (feedback.py).
+        """
+        message: Dict[str, Any] = {"text": text.strip()}
+        css = answer_css(kwargs)
+        if css is not None:
+            message["metadata"] = {"customCss": css}
+        await self._send_message(recipient_id, message)
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         await self.sio.emit(self.bot_message_evt, response, room=socket_id, namespace=self._namespace)

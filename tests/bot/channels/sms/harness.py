@@ -9,6 +9,7 @@ from bot.channels.sms.processor import SmsGate, SmsProcessor
 from bot.channels.sms.sender import SmsSender
 from bot.channels.sms.state import SmsKeys, SmsStore
 from bot.channels.sms.worker import InboundWorker
+from bot.feedback.store import FeedbackStore
 from bot.wording import Wording
 
 KEY = "k" * 40
@@ -30,6 +31,8 @@ WORDING = Wording(
         "utter_safety_flag_for_nurse": "Safety check: {reason}.",
         "utter_message_too_long": "Too long; send it in parts.",
         "utter_sms_nothing_more": "There's nothing more to send on that.",
+        "utter_sms_feedback_ask": "Did this help? Reply HELPED or NOT HELPED.",
+        "utter_sms_feedback_thanks": "Thank you for telling us.",
     }
 )
 GREET_BUTTONS = [
@@ -78,8 +81,14 @@ class Harness:
         self.rasa = FakeRasa()
         self.transmit = Transmit()
         gate = SmsGate(lambda: service, WORDING)
+        self.feedback = FeedbackStore(session_factory, clock)
         self.processor = SmsProcessor(
-            self.store, lambda: service, lambda: WORDING, gate, phone_provider=lambda: HELPLINE_PHONE
+            self.store,
+            lambda: service,
+            lambda: WORDING,
+            gate,
+            phone_provider=lambda: HELPLINE_PHONE,
+            feedback_provider=lambda: self.feedback,
         )
         self.worker = InboundWorker(self.store, self.processor)
         self.worker.attach(self.rasa)

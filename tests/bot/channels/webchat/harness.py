@@ -56,6 +56,10 @@ class FakeRasa:
                 message.sender_id, "Did you mean one of these?", [{"title": "Treatment", "payload": "/ask_treatment"}]
             )
             return
+        if message.text == "content please":  # as Rasa sends action_answer_from_content's reply
+            answer = {"text": "An answer.\n\nLast reviewed May 2019.", "utter_action": "utter_content_answer"}
+            await message.output_channel.send_response(message.sender_id, {**answer, "content_id": "coping-general"})
+            return
         await message.output_channel.send_text_message(message.sender_id, f"echo: {message.text}")
 
 
