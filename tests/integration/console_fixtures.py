@@ -15,6 +15,7 @@ from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
 from tests.bot.console.conftest import ConsoleServer, start_console
+from tests.integration.conftest import Stack
 from tests.unavailable import unavailable
 
 PASSWORD = "a-long-browser-password"
@@ -70,6 +71,13 @@ def browser_console(tmp_path) -> Iterator[BrowserConsole]:
     finally:
         server.stop()
         engine.dispose()
+
+
+def console_for(stack: Stack) -> ConsoleServer:
+    """The console on a stack's database, reading the servers' clock (HELPLINE_CLOCK_FILE)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HELPLINE_CLOCK_FILE", str(stack.clock_file))
+        return start_console(stack.data_dir)
 
 
 def sign_in_as(page: Any, username: str, password: str = PASSWORD) -> None:

@@ -28,8 +28,9 @@ from bot.db import make_engine, make_session_factory
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
-from tests.bot.console.conftest import ConsoleServer, start_console
+from tests.bot.console.conftest import ConsoleServer
 from tests.integration.conftest import LONDON, MODEL, Stack
+from tests.integration.console_fixtures import console_for
 
 # Overrides the model for these tests only (one trained from a newer domain.yml into a temporary folder).
 MODEL_VARIABLE = "HELPLINE_TEST_MODEL"
@@ -136,9 +137,7 @@ def journey(tmp_path_factory) -> Iterator[Journey]:
     console = None
     try:
         stack.start()
-        with pytest.MonkeyPatch.context() as patch:  # the console reads the same clock
-            patch.setenv("HELPLINE_CLOCK_FILE", str(stack.clock_file))
-            console = start_console(stack.data_dir)
+        console = console_for(stack)  # the console reads the same clock
         yield Journey(stack, console, handoffs, accounts)
     finally:
         if console is not None:

@@ -11,33 +11,23 @@ from bot.config import PROJECT_ROOT
 from tests.integration.axe import assert_accessible, axe_violations, check_accessibility
 from tests.integration.conftest import MONDAY_10AM
 from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
+    ANSWER,
+    LIVE,
+    VIEWPORT,
     NurseSide,
     Website,
     WidgetPage,
     WidgetStack,
     chromium,
+    greeted,
     nurse_side,
+    responses,
     websites,
     widget_stack,
 )
 
 # The README's screenshot is refreshed only when asked (HELPLINE_UPDATE_SCREENSHOT=1): a test run leaves the tree clean.
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
-VIEWPORT = {"width": 1280, "height": 860}
-ANSWER = 30_000  # ms: the first answers load the model's lazy parts
-LIVE = 10_000  # ms: the outbox pusher polls every 0.25 s
-
-
-def responses(person: WidgetPage, text: str):
-    return person.messages.locator(".rw-response").filter(has_text=text)
-
-
-def greeted(person: WidgetPage) -> None:
-    """Waits for the whole greeting: its last message's chips, so a message sent next is not shown before it."""
-    from playwright.sync_api import expect
-
-    expect(responses(person, "not a diagnosis")).to_have_count(1, timeout=ANSWER)
-    expect(person.messages.locator(".rw-replies .rw-reply").first).to_be_visible(timeout=ANSWER)
 
 
 def wait_until(condition, what: str, timeout: float = 10.0):

@@ -10,6 +10,9 @@ from bot.feedback.models import Feedback
 from tests.integration.axe import assert_accessible, check_accessibility
 from tests.integration.conftest import MONDAY_10AM
 from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
+    ANSWER,
+    LIVE,
+    VIEWPORT,
     NurseSide,
     WidgetPage,
     WidgetStack,
@@ -17,10 +20,6 @@ from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     nurse_side,
     widget_stack,
 )
-
-VIEWPORT = {"width": 1280, "height": 860}
-ANSWER = 30_000  # ms: the first answers load the model's lazy parts
-LIVE = 10_000  # ms: the outbox pusher polls every 0.25 s
 
 
 def stored(stack: WidgetStack, conversation_id: str) -> list[tuple]:

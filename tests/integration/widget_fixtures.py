@@ -22,9 +22,14 @@ from bot.db import make_engine, make_session_factory
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
+from tests.bot.console.conftest import ConsoleServer
 from tests.integration.conftest import MODEL, MONDAY_10AM, Stack, free_port
-from tests.integration.console_fixtures import chromium, unavailable  # noqa: F401 (chromium is a shared fixture)
+from tests.integration.console_fixtures import chromium, console_for, unavailable  # noqa: F401 (chromium is a shared fixture)
 
+VIEWPORT = {"width": 1280, "height": 860}
+ANSWER = 30_000  # ms: the first answers load the model's lazy parts
+LIVE = 10_000  # ms: the outbox pusher polls every 0.25 s
+NURSE_PASSWORD = "a long enough password"
 WIDGET_BUNDLE = PROJECT_ROOT / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 CREDENTIALS = """\
 # Written by tests/integration/widget_fixtures.py: the REST channel and the website chat widget's channel.
@@ -141,6 +146,7 @@ class NurseSide:
     service: HandoffService
     nurse_id: int
     nurse_name: str
+    accounts: NurseAccounts  # for nurses who sign in to the console (password NURSE_PASSWORD)
 
 
 @pytest.fixture(scope="module")
@@ -151,11 +157,21 @@ def nurse_side(widget_stack: WidgetStack) -> Iterator[NurseSide]:
     sessions = make_session_factory(engine)
     clock = FileClock(widget_stack.clock_file)  # the servers' clock: waits are measured on one time line
     accounts = NurseAccounts(sessions, clock, PasswordHasher(time_cost=1, memory_cost=1024))
-    nurse = accounts.create(f"amy-{uuid.uuid4().hex[:8]}", "Nurse Amy", "a long enough password")
+    nurse = accounts.create(f"amy-{uuid.uuid4().hex[:8]}", "Nurse Amy", NURSE_PASSWORD)
     try:
-        yield NurseSide(HandoffService(sessions, clock, Wording.from_domain()), nurse.id, "Nurse Amy")
+        yield NurseSide(HandoffService(sessions, clock, Wording.from_domain()), nurse.id, "Nurse Amy", accounts)
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def widget_console(widget_stack: WidgetStack) -> Iterator[ConsoleServer]:
+    """The nurse console on the widget's servers' database and clock."""
+    console = console_for(widget_stack)
+    try:
+        yield console
+    finally:
+        console.stop()
 
 
 class WidgetPage:
@@ -220,3 +236,15 @@ class WidgetPage:
 
     def outside_requests(self) -> list[str]:
         return [url for url in self.requests if not url.startswith((self.stack.url, "data:", "blob:"))]
+
+
+def responses(person: WidgetPage, text: str) -> Any:
+    return person.messages.locator(".rw-response").filter(has_text=text)
+
+
+def greeted(person: WidgetPage) -> None:
+    """Waits for the whole greeting: its last message's chips, so a message sent next is not shown before it."""
+    from playwright.sync_api import expect
+
+    expect(responses(person, "not a diagnosis")).to_have_count(1, timeout=ANSWER)
+    expect(person.messages.locator(".rw-replies .rw-reply").first).to_be_visible(timeout=ANSWER)
