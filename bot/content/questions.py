@@ -50,8 +50,12 @@ class Question:
     statement: bool = False
 
 
-def load_follow_up_words(path: Path = FOLLOW_UP_WORDS, key: str = "words") -> frozenset[str]:
-    return frozenset(str(w).lower() for w in yaml.safe_load(path.read_text(encoding="utf-8"))[key])
+def _word_set(words: Sequence[object]) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in words)
+
+
+def load_follow_up_words(path: Path = FOLLOW_UP_WORDS) -> frozenset[str]:
+    return _word_set(yaml.safe_load(path.read_text(encoding="utf-8"))["words"])
 
 
 @dataclass(frozen=True)
@@ -65,15 +69,17 @@ class QuestionWords:
     def load(cls, path: Path = QUESTION_WORDS) -> QuestionWords:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         keys = ("question_words", "asking_verbs", "subjects", "statement_openers")
-        return cls(*(frozenset(str(w).lower() for w in data[key]) for key in keys))
+        return cls(*(_word_set(data[key]) for key in keys))
 
     def is_statement(self, text: str) -> bool:
         """Says something about someone, and asks nothing: "my wife's scan shows it has spread to her liver"."""
         tokens = TOKEN.findall(text.lower())
-        return len(tokens) >= 4 and tokens[0] in self.openers and not self.is_question(text)
+        return len(tokens) >= 4 and tokens[0] in self.openers and not self._asks(tokens)
 
     def is_question(self, text: str) -> bool:
-        tokens = TOKEN.findall(text.lower())
+        return self._asks(TOKEN.findall(text.lower()))
+
+    def _asks(self, tokens: list[str]) -> bool:
         if "?" in tokens or any(t in self.question for t in tokens):
             return True
         before = (["."] + tokens)[: len(tokens) - 1]
@@ -115,7 +121,8 @@ class QuestionReader:
 
     @classmethod
     def from_data(cls, topics: Sequence[str], path: Path = FOLLOW_UP_WORDS) -> QuestionReader:
-        return cls(topics, load_follow_up_words(path), load_follow_up_words(path, "spread_words"), QuestionWords.load())
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))  # read once: filler and spread words
+        return cls(topics, _word_set(data["words"]), _word_set(data["spread_words"]), QuestionWords.load())
 
     def _statement(self, text: str) -> bool:
         return self._question_words is not None and self._question_words.is_statement(text)

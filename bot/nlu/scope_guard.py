@@ -29,6 +29,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.config import PROJECT_ROOT
+from bot.phrases import whole_phrases
 
 SCOPE_WORDS = PROJECT_ROOT / "data" / "spacy" / "scope.yml"
 OTHER_CANCER = "other_cancer"
@@ -47,19 +48,13 @@ class ScopeWords:
     english: frozenset[str]
 
 
-def _phrases(words: List[str]) -> re.Pattern:
-    """Any of `words` (single words or phrases) as whole words, in lower case."""
-    alternatives = "|".join(re.escape(w.lower()) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b")
-
-
 def load_scope_words(path: Path = SCOPE_WORDS) -> ScopeWords:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return ScopeWords(
         breast=frozenset(w.lower() for w in data["breast_words"]),
         spread=frozenset(w.lower() for w in data["spread_words"]),
-        other_subjects=_phrases(data["other_subjects"]),
-        cancer=_phrases(data["cancer_words"]),
+        other_subjects=whole_phrases(data["other_subjects"]),
+        cancer=whole_phrases(data["cancer_words"]),
         other_language=frozenset(str(w).lower() for w in data["other_language_words"]),
         english=frozenset(str(w).lower() for w in data["english_words"]),
     )

@@ -9,15 +9,14 @@ from pathlib import Path
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.phrases import whole_phrases
 
 DELAY_PHRASES = PROJECT_ROOT / "data" / "safety" / "delay_phrases.yml"
 
 
 @functools.lru_cache(maxsize=4)
 def _pattern(path: Path) -> re.Pattern:
-    phrases = yaml.safe_load(path.read_text(encoding="utf-8"))["phrases"]
-    alternatives = "|".join(re.escape(str(p).lower()) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b")
+    return whole_phrases(yaml.safe_load(path.read_text(encoding="utf-8"))["phrases"])
 
 
 def asks_to_delay(text: str, path: Path = DELAY_PHRASES) -> bool:
