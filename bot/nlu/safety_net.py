@@ -37,6 +37,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.content.service import topic_for_intent
 from bot.intents import FALLBACK_INTENT
+from bot.nlu.scope_guard import SCOPED_OUT
 from bot.safety import disposition as grades
 from bot.safety.detector import SafetyDetector
 from bot.safety.disposition import Disposition, Thresholds, decide
@@ -120,7 +121,8 @@ class SafetyNet(GraphComponent):
         text = message.get(TEXT) or ""
         ranking = message.get(INTENT_RANKING_KEY) or []
         current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        disposition = decide(text, self._detector.check(text), ranking, self._thresholds)
+        scoped_out = bool(message.get(SCOPED_OUT))
+        disposition = decide(text, self._detector.check(text), ranking, self._thresholds, scoped_out)
         other_cancer = any(e.get("entity") == OTHER_CANCER_ENTITY for e in message.get(ENTITIES) or [])
         target = routed_intent(disposition, current, other_cancer)
         if target is not None and target != current:

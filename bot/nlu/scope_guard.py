@@ -36,6 +36,9 @@ OTHER_CANCER = "other_cancer"
 OUT_OF_SCOPE = "out_of_scope"
 SECONDARY = "secondary"
 EXTRACTOR = "ScopeGuard"
+# Set on a message the ScopeGuard put out of scope, so the SafetyNet after it can tell its decision
+# ("my dog keeps coughing": another subject) from the classifier's guess ("I have a headache").
+SCOPED_OUT = "scoped_out"
 
 
 @dataclass(frozen=True)
@@ -154,4 +157,5 @@ class ScopeGuard(GraphComponent):
             ):
                 continue
             message.set(INTENT, {INTENT_NAME_KEY: OUT_OF_SCOPE, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+            message.set(SCOPED_OUT, True)
         return messages

@@ -34,6 +34,7 @@ EMERGENCY, URGENT, SAFETY_NETTING, CRISIS, LOW_MOOD, NONE = (
     "none",
 )
 URGENT_INTENT, CRISIS_INTENT = "report_urgent_symptom", "express_crisis"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 SAFETY_KEY = "safety"  # where the SafetyNet puts the disposition in the parse result, and so in the tracker
 
 # Which route each red flag gets. Both routes' wording names 999 and NHS 111; the grade sets which
@@ -152,10 +153,12 @@ def decide(
     finding: Finding,
     ranking: Sequence[dict[str, Any]] = (),
     thresholds: Thresholds = Thresholds(),
+    scoped_out: bool = False,
 ) -> Disposition:
     """The disposition for one message, from the rule layer's finding and the classifier's ranking.
 
     With no ranking (the channel gate during a nurse chat), the rule layer decides alone.
+    `scoped_out`: the ScopeGuard found the message is about another subject ("my dog keeps coughing").
     """
     kind = input_kind(text)
     urgent_c, crisis_c = _confidence(ranking, URGENT_INTENT), _confidence(ranking, CRISIS_INTENT)
@@ -195,11 +198,13 @@ def decide(
     # A symptom now that is not a red flag, in a question about recurrence ("ive had a cough for a few
     # days, could it be back?") or in a message the classifier could not place ("I have a headache"):
     # the answer, then the safety-netting line. So is a symptom in the past or asked about in a message
-    # it could not place ("I had a small lump last month but it went away, should I worry?"). Not one
-    # it placed out of scope ("my dog keeps coughing").
+    # it could not place ("I had a small lump last month but it went away, should I worry?"). A symptom
+    # now the classifier alone put out of scope is the person's too ("I have a headache"); not one the
+    # ScopeGuard put there as another subject ("my dog keeps coughing").
     top = str(ranking[0].get("name") or "") if ranking else ""
     unsure, asked = top == FALLBACK_INTENT, top.startswith(QUESTION_PREFIX)
-    placed = kind == "single_word" or urgent_c >= thresholds.safety_netting or unsure or asked
+    guessed_out = top == OUT_OF_SCOPE_INTENT and not scoped_out
+    placed = kind == "single_word" or urgent_c >= thresholds.safety_netting or unsure or asked or guessed_out
     if (finding.symptom_now and placed) or (unsure and finding.framings):
         return result(SAFETY_NETTING, (), CLASSIFIER if urgent_c >= thresholds.safety_netting else RULES, overruled)
     if finding.low_mood or (crisis_c >= thresholds.low_mood and not finding.idiom):

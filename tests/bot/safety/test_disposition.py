@@ -98,8 +98,11 @@ def test_a_symptom_now_the_classifier_could_not_place_gets_safety_netting(detect
     placed = [{"name": "ask_treatment", "confidence": 0.9}, {"name": "report_urgent_symptom", "confidence": 0.05}]
     assert decide("I have a headache", detector.check("I have a headache"), placed, T).grade == d.SAFETY_NETTING
     elsewhere = [{"name": "out_of_scope", "confidence": 0.9}, {"name": "report_urgent_symptom", "confidence": 0.05}]
-    dog = "my dog keeps coughing at night"
-    assert decide(dog, detector.check(dog), elsewhere, T).grade == d.NONE
+    dog = "my dog keeps coughing at night"  # the ScopeGuard puts a pet out of scope: another subject
+    assert decide(dog, detector.check(dog), elsewhere, T, scoped_out=True).grade == d.NONE
+    # The classifier alone guessing out of scope does not make a symptom now someone else's.
+    headache = decide("I have a headache", detector.check("I have a headache"), elsewhere, T)
+    assert headache.grade == d.SAFETY_NETTING
     past = "I had a small lump near my scar last month but it went away, should I be worried?"
     assert decide(past, detector.check(past), unsure, T).grade == d.SAFETY_NETTING
     assert decide(past, detector.check(past), placed, T).grade == d.NONE  # placed, and not happening now
