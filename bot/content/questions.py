@@ -26,6 +26,7 @@ TREATMENT_TOPIC = "treatment"
 TYPES_TOPIC = "recurrence_types"
 QUALIFIER_ENTITIES = ("recurrence_type", "treatment", "body_site")
 TOKEN = re.compile(r"[\w'&]+|[?!.,]")
+PUNCTUATION = frozenset("?!.,")
 SECONDARY = "secondary"
 
 
@@ -46,8 +47,9 @@ class Question:
     excluded: Optional[str] = None
     # The answer it follows was an overview, so the follow-up asks for the overview of the new qualifier.
     wants_overview: bool = False
-    # Told, not asked ("her scan shows it has spread"): an answer that begins "Yes." or "No." does not fit.
-    statement: bool = False
+    # Told ("her scan shows it has spread") or asked openly ("what happens now"): an answer that begins
+    # "Yes." or "No." does not fit.
+    not_yes_no: bool = False
 
 
 def _word_set(words: Sequence[object]) -> frozenset[str]:
@@ -64,27 +66,41 @@ class QuestionWords:
     verbs: frozenset[str]
     subjects: frozenset[str]
     openers: frozenset[str]
+    open_words: frozenset[str]
 
     @classmethod
     def load(cls, path: Path = QUESTION_WORDS) -> QuestionWords:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        keys = ("question_words", "asking_verbs", "subjects", "statement_openers")
+        keys = ("question_words", "asking_verbs", "subjects", "statement_openers", "open_question_words")
         return cls(*(_word_set(data[key]) for key in keys))
-
-    def is_statement(self, text: str) -> bool:
-        """Says something about someone, and asks nothing: "my wife's scan shows it has spread to her liver"."""
-        tokens = TOKEN.findall(text.lower())
-        return len(tokens) >= 4 and tokens[0] in self.openers and not self._asks(tokens)
 
     def is_question(self, text: str) -> bool:
         return self._asks(TOKEN.findall(text.lower()))
 
+    def is_not_yes_no(self, text: str) -> bool:
+        """Told, or asked openly with no yes-or-no clause: "…in her liver what happens now"."""
+        tokens = TOKEN.findall(text.lower())
+        if len(tokens) >= 4 and tokens[0] in self.openers and not self._asks(tokens):
+            return True
+        return any(t in self.open_words for t in tokens) and not self._asks_yes_or_no(tokens, after_open=False)
+
     def _asks(self, tokens: list[str]) -> bool:
         if "?" in tokens or any(t in self.question for t in tokens):
             return True
-        before = (["."] + tokens)[: len(tokens) - 1]
-        pairs = zip(before, tokens[:-1], tokens[1:], strict=True)
-        return any(verb in self.verbs and (first in self.subjects or before in ".,!") for before, verb, first in pairs)
+        return self._asks_yes_or_no(tokens)
+
+    def _asks_yes_or_no(self, tokens: list[str], after_open: bool = True) -> bool:
+        """A verb asking about someone ("can it", "is there"); with `after_open` False, not one that follows an
+        open word in its clause ("how long does it take")."""
+        opened, before = False, "."
+        for verb, first in zip(tokens[:-1], tokens[1:]):
+            if verb in PUNCTUATION:
+                opened = False
+            opened = opened or verb in self.open_words
+            if verb in self.verbs and (first in self.subjects or before in PUNCTUATION) and (after_open or not opened):
+                return True
+            before = verb
+        return False
 
 
 def _entity(entities: Sequence[dict[str, Any]], name: str) -> Optional[str]:
@@ -124,8 +140,8 @@ class QuestionReader:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))  # read once: filler and spread words
         return cls(topics, _word_set(data["words"]), _word_set(data["spread_words"]), QuestionWords.load())
 
-    def _statement(self, text: str) -> bool:
-        return self._question_words is not None and self._question_words.is_statement(text)
+    def _not_yes_no(self, text: str) -> bool:
+        return self._question_words is not None and self._question_words.is_not_yes_no(text)
 
     def topic_for_intent(self, intent: Optional[str]) -> Optional[str]:
         return topic_of(intent, self._topics)
@@ -195,7 +211,7 @@ class QuestionReader:
             body_site=body_site,
             text=text,
             topic_weights=weights,
-            statement=self._statement(text),
+            not_yes_no=self._not_yes_no(text),
         )
 
     def _topic_weights(self, message: dict[str, Any]) -> dict[str, float]:

@@ -35,7 +35,8 @@ class RankingParams:
     sure_similarity: float = 0.45
     # How much the trained preference counts against the nearest example's similarity when ranking.
     preference_weight: float = 0.5
-    # An entry that answers "Yes." or "No." does not answer a statement ("her scan shows it has spread").
+    # An entry that answers "Yes." or "No." does not answer a statement ("her scan shows it has spread")
+    # or an open question with no yes-or-no clause ("it's in her liver, what happens now").
     # 0.15 left "Yes. Don't go it alone…" answering "i just feel so alone" (a blind journey).
     polar_penalty: float = 0.3
 
@@ -55,7 +56,7 @@ class Query:
     excluded: Optional[str] = None
     wants_overview: bool = False
     body_site: Optional[str] = None
-    statement: bool = False
+    not_yes_no: bool = False
 
     def weight(self, topic: str) -> float:
         if topic == self.topic:
@@ -89,7 +90,7 @@ def _adjusted(
             score -= params.unstated_penalty
     if query.body_site and query.body_site in entry.body_sites:  # "spread to my liver": the entry about organs
         score += params.stated_bonus
-    if query.statement and entry.polar:
+    if query.not_yes_no and entry.polar:
         score -= params.polar_penalty
     return score, weighted
 

@@ -170,7 +170,7 @@ class ContentService:
         required: Optional[tuple[str, str]] = None,
         excluded: Optional[str] = None,
         wants_overview: bool = False,
-        statement: bool = False,
+        not_yes_no: bool = False,
     ) -> Answer:
         """The approved entry that best answers `text`, never contradicting the qualifiers.
 
@@ -192,7 +192,7 @@ class ContentService:
             excluded,
             wants_overview,
             body_site,
-            statement,
+            not_yes_no,
         )
         best, score = choose(
             snapshot.entries, snapshot.ranker.scores(text), query, self._params, snapshot.ranker.preferences(text)
@@ -215,7 +215,7 @@ class ContentService:
             required=question.required,
             excluded=question.excluded,
             wants_overview=question.wants_overview,
-            statement=question.statement,
+            not_yes_no=question.not_yes_no,
         )
 
     def is_sure(self, answer: Answer) -> bool:

@@ -151,12 +151,18 @@ def test_a_follow_up_that_says_it_has_spread_asks_about_secondary_cancer():
     )
 
 
-def test_a_statement_about_someone_is_told_apart_from_a_question():
-    told = READER.read(message("my wife's scan shows it has spread to her liver", "ask_recurrence_types"))
-    assert told.statement
+def test_a_statement_or_an_open_question_is_told_apart_from_a_yes_or_no_question():
+    for told in (
+        "my wife's scan shows it has spread to her liver",
+        "my mums cancer has come back in her liver what happens now",
+        "how long after treatment does it usually come back",
+    ):
+        assert READER.read(message(told, "ask_recurrence_types")).not_yes_no, told
     for asked in (
         "it has spread to her liver can it be cured",
         "cure for secondary breast cancer",
         "her scan was clear. is it gone",
+        "if it spreads to my lungs is it lung cancer now?",
+        "what if it spreads, is it a different cancer then",
     ):
-        assert not READER.read(message(asked, "ask_prognosis")).statement, asked
+        assert not READER.read(message(asked, "ask_prognosis")).not_yes_no, asked

@@ -88,4 +88,4 @@ def test_a_statement_is_not_answered_with_yes_or_no():
     )
     asked = Query("symptoms", None, None, "her scan shows it has spread to her liver")
     assert choose((plain, polar), [0.40, 0.45], asked)[0] is polar
-    assert choose((plain, polar), [0.40, 0.45], dataclasses.replace(asked, statement=True))[0] is plain
+    assert choose((plain, polar), [0.40, 0.45], dataclasses.replace(asked, not_yes_no=True))[0] is plain
