@@ -93,7 +93,7 @@ class QuestionWords:
         """A verb asking about someone ("can it", "is there"); with `after_open` False, not one that follows an
         open word in its clause ("how long does it take")."""
         opened, before = False, "."
-        for verb, first in zip(tokens[:-1], tokens[1:]):
+        for verb, first in zip(tokens[:-1], tokens[1:], strict=True):
             if verb in PUNCTUATION:
                 opened = False
             opened = opened or verb in self.open_words
