@@ -18,7 +18,7 @@ from bot.reports.service import RangeError, Reports
 DATE_CHARS = 10  # YYYY-MM-DD
 
 
-def _date(request: Request, name: str) -> Optional[dt.date]:
+def query_date(request: Request, name: str) -> Optional[dt.date]:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
@@ -30,7 +30,7 @@ def _date(request: Request, name: str) -> Optional[dt.date]:
         raise ApiError(422, f"'{name}' must be a date like 2026-12-01.") from error
 
 
-def _reports(request: Request) -> Reports:
+def reports_of(request: Request) -> Reports:
     reports = console(request).handoffs.reports
     if reports is None:
         raise ApiError(503, "Reports are not available on this server.")
@@ -38,9 +38,9 @@ def _reports(request: Request) -> Reports:
 
 
 async def _report(request: Request) -> Dict[str, Any]:
-    reports = _reports(request)
+    reports = reports_of(request)
     try:
-        return await blocking(reports.report, _date(request, "from"), _date(request, "to"))
+        return await blocking(reports.report, query_date(request, "from"), query_date(request, "to"))
     except RangeError as error:
         raise ApiError(422, str(error)) from error
 

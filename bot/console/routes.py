@@ -14,6 +14,7 @@ from bot.console import (
     handoffs_api,
     history_api,
     journey_api,
+    learning_api,
     reports_api,
     session_api,
     workspace_api,
@@ -33,6 +34,7 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     *workspace_api.ROUTES,
     *history_api.ROUTES,
     *reports_api.ROUTES,
+    *learning_api.ROUTES,
     ("GET", "/api/openapi.json", openapi),
 ]
 

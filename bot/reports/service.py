@@ -17,6 +17,7 @@ from bot.handoff.models import Nurse
 from bot.reports import facts as f
 from bot.reports.counts import kept_facts, stored_handoff_facts, stored_tracker_facts
 from bot.reports.facts import Facts, day_bounds
+from bot.reports.learning import Learning
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
@@ -55,6 +56,7 @@ class Reports:
         self._tracker = tracker  # built on first use: the console may start before Rasa has stored anything
         self._tz = tz  # the helpline's time zone, re-read with config/helpline.yml
         self._now = clock
+        self.learning = Learning(sessions, tracker, tz)
 
     def today(self) -> dt.date:
         return self._now().astimezone(self._tz()).date()

@@ -53,3 +53,62 @@ def test_an_admin_reads_the_reports_and_downloads_them_as_csv(chromium, browser_
     finally:
         context.close()
     assert_accessible(found)
+
+
+def test_a_content_lead_exports_a_turn_not_understood_as_training_data(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+    import asyncio
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playwright.sync_api import expect
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rasa_runtime.tracker_store import RedactingSQLTrackerStore
+
+    now = time.time()
+    parse = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.31},
+        "text": "can i get the lump checked again",
+        "entities": [],
+    }
+    events = [
+        UserUttered(parse["text"], parse["intent"], parse_data=parse, input_channel="socketio", timestamp=now - 60),
+        ActionExecuted("action_clarify", timestamp=now - 59),
+    ]
+    db = str(browser_console.server.data_dir / "tracker.db")
+    store = RedactingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=db)
+    tracker = DialogueStateTracker.from_events("web-learn", events)
+    with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
+        pool.submit(asyncio.run, store.save(tracker)).result()
+    browser_console.accounts.create("lead2", "Lee Lead", PASSWORD, "admin")
+
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    found: dict[str, str] = {}
+    try:
+        page.goto(f"{browser_console.server.url}/console")
+        sign_in_as(page, "lead2")
+        page.get_by_role("button", name="Show turns to learn from").focus()
+        page.keyboard.press("Enter")
+        row = page.locator("#learning-body tr", has_text="can i get the lump checked again")
+        expect(row).to_contain_text("Not understood; Asked what was meant")
+        expect(row).to_contain_text("31%")
+        check_accessibility(page, "the turns to learn from", found)
+        page.get_by_label("Choose: can i get the lump checked again").focus()
+        page.keyboard.press("Space")
+        page.get_by_label("Intent for the chosen turns").focus()
+        page.keyboard.type("ask_diag")
+        expect(page.get_by_label("Intent for the chosen turns")).to_have_value("ask_diagnosis")
+        page.get_by_role("button", name="Export as training data").focus()
+        page.keyboard.press("Enter")
+        output = page.get_by_label("Training data for data/nlu (review before committing)")
+        expect(output).to_be_focused()
+        expect(output).to_have_value(
+            'version: "3.1"\n\nnlu:\n  - intent: ask_diagnosis\n    examples: |\n      - can i get the lump checked again\n'
+        )
+        check_accessibility(page, "the exported training data", found)
+    finally:
+        context.close()
+    assert_accessible(found)
