@@ -91,6 +91,17 @@ class Reports:
             ).all()
         return [(kind, content_id, rating) for kind, content_id, rating in rows]
 
+    def content_use(self) -> Dict[str, Dict[str, Any]]:
+        """Per entry, over the last MAX_DAYS days: the day it was last served, and its yes and no verdicts."""
+        first, last = self.date_range(self.today() - dt.timedelta(days=MAX_DAYS - 1), None)
+        use: Dict[str, Dict[str, Any]] = defaultdict(lambda: {"last_served": None, "helpful": 0, "not_helpful": 0})
+        for (day, kind, entry), _ in sorted(self.facts(first, last).items()):
+            if kind == f.ANSWERS:
+                use[entry]["last_served"] = day.isoformat()
+        for row in feedback_figures(self.feedback(first, last))["helpfulness"]:
+            use[row["content_id"]].update(helpful=row["helpful"], not_helpful=row["not_helpful"])
+        return dict(use)
+
     def nurse_names(self) -> Dict[str, str]:
         with self._sessions() as session:
             return {str(i): name for i, name in session.execute(select(Nurse.id, Nurse.display_name))}

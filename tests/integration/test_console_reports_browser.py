@@ -106,7 +106,8 @@ def test_a_content_lead_exports_a_turn_not_understood_as_training_data(chromium,
         output = page.get_by_label("Training data for data/nlu (review before committing)")
         expect(output).to_be_focused()
         expect(output).to_have_value(
-            'version: "3.1"\n\nnlu:\n  - intent: ask_diagnosis\n    examples: |\n      - can i get the lump checked again\n'
+            'version: "3.1"\n\nnlu:\n  - intent: ask_diagnosis\n    examples: |\n'
+            "      - can i get the lump checked again\n"
         )
         check_accessibility(page, "the exported training data", found)
     finally:

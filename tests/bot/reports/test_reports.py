@@ -91,3 +91,9 @@ def test_a_range_is_checked(seeded):
         seeded.reports.report(DAY_2, DAY_1)
     with pytest.raises(RangeError):
         seeded.reports.report(DAY_1 - dt.timedelta(days=400), DAY_1)
+
+
+def test_content_use_gives_when_each_entry_was_last_served_and_its_verdicts(seeded, clock):
+    clock.now = at(DAY_2, 12)
+    use = seeded.reports.content_use()
+    assert use["symptoms-general"] == {"last_served": "2026-06-01", "helpful": 2, "not_helpful": 1}
