@@ -17,14 +17,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from sqlalchemy import MetaData, Table, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from bot.channels.sms.models import SmsConversation, SmsInbound
 from bot.feedback.store import anonymise as anonymise_feedback
 from bot.handoff.models import Handoff, HandoffEvent, HandoffMessage, HandoffNote, OutboxMessage
-from bot.retention_models import UsageCount
+from bot.reports.counts import events_table, facts_of_handoffs, keep
+from bot.reports.facts import Facts, tracker_facts
 
 logger = logging.getLogger(__name__)
 
@@ -43,25 +44,10 @@ class RetentionReport:
     feedback: int = 0  # anonymised, not deleted
 
 
-def _day(value: dt.datetime) -> dt.date:
-    return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc).date()
-
-
-def _add_counts(session: Session, counts: Counter) -> None:
-    for (day, kind), number in counts.items():
-        row = session.get(UsageCount, (day, kind))
-        if row is None:
-            session.add(UsageCount(day=day, kind=kind, count=number))
-        else:
-            row.count += number
-
-
-def _purge_tracker(tracker_engine: Engine, cutoff: dt.datetime, counts: Counter) -> tuple[int, int]:
-    """Whole conversations whose last event is older than the cut-off; their daily counts are kept."""
-    metadata = MetaData()
-    try:
-        events = Table("events", metadata, autoload_with=tracker_engine)
-    except Exception:  # no tracker table yet: nothing to delete
+def _purge_tracker(tracker_engine: Engine, cutoff: dt.datetime, counts: Facts, tz: dt.tzinfo) -> tuple[int, int]:
+    """Whole conversations whose last event is older than the cut-off; their daily facts are kept."""
+    events = events_table(tracker_engine)
+    if events is None:  # nothing stored yet
         return 0, 0
     cutoff_ts = cutoff.timestamp()
     with tracker_engine.begin() as connection:
@@ -71,37 +57,34 @@ def _purge_tracker(tracker_engine: Engine, cutoff: dt.datetime, counts: Counter)
         for start in range(0, len(senders), 500):
             batch = senders[start : start + 500]
             rows = connection.execute(
-                select(events.c.sender_id, events.c.timestamp, events.c.type_name).where(events.c.sender_id.in_(batch))
+                select(events.c.sender_id, events.c.type_name, events.c.timestamp, events.c.data).where(
+                    events.c.sender_id.in_(batch), events.c.type_name.in_(("user", "bot"))
+                )
             ).all()
-            first_day: dict[str, dt.date] = {}
-            for sender, timestamp, type_name in rows:
-                day = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
-                first_day[sender] = min(first_day.get(sender, day), day)
-                if type_name == "user":
-                    counts[(day, "user_messages")] += 1
-            for day in first_day.values():
-                counts[(day, "conversations")] += 1
+            counts.update(tracker_facts(((r[0], r[1], r[2], r[3]) for r in rows), tz))
             deleted += connection.execute(delete(events).where(events.c.sender_id.in_(batch))).rowcount
     return len(senders), deleted
 
 
 def run_retention(
-    sessions: sessionmaker, tracker_engine: Optional[Engine], now: dt.datetime, days: int
+    sessions: sessionmaker,
+    tracker_engine: Optional[Engine],
+    now: dt.datetime,
+    days: int,
+    tz: dt.tzinfo = dt.timezone.utc,
 ) -> RetentionReport:
+    """`tz` is the helpline's time zone (config/helpline.yml): the kept facts are dated as the reports date them."""
     if days < 1:
         raise ValueError("the retention period must be at least one day")
     cutoff = now - dt.timedelta(days=days)
-    counts: Counter = Counter()
+    counts: Facts = Counter()
     conversations, tracker_events = (
-        _purge_tracker(tracker_engine, cutoff, counts) if tracker_engine is not None else (0, 0)
+        _purge_tracker(tracker_engine, cutoff, counts, tz) if tracker_engine is not None else (0, 0)
     )
     with sessions() as session, session.begin():
         old = session.execute(select(Handoff).where(Handoff.created_at < cutoff)).scalars().all()
         ids = [h.id for h in old]
-        for handoff in old:
-            counts[(_day(handoff.created_at), "handoffs" if handoff.kind == "live" else "messages_left")] += 1
-            if handoff.priority == "urgent":
-                counts[(_day(handoff.created_at), "urgent_handoffs")] += 1
+        counts.update(facts_of_handoffs(session, old, tz))
         messages = session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(ids))).rowcount
         notes = session.execute(delete(HandoffNote).where(HandoffNote.handoff_id.in_(ids))).rowcount
         outbox = session.execute(
@@ -114,8 +97,8 @@ def run_retention(
         # SMS: the encrypted number of anyone not heard from since the cut-off, and old received texts.
         numbers = session.execute(delete(SmsConversation).where(SmsConversation.updated_at < cutoff)).rowcount
         session.execute(delete(SmsInbound).where(SmsInbound.received_at < cutoff))
-        feedback = anonymise_feedback(session, cutoff)
-        _add_counts(session, counts)
+        feedback = anonymise_feedback(session, cutoff, tz)
+        keep(session, counts)
     report = RetentionReport(
         cutoff, conversations, tracker_events, handoffs, messages, outbox, audit, numbers, notes, feedback
     )
@@ -126,6 +109,7 @@ def run_retention(
 def main(argv: Optional[Sequence[str]] = None) -> int:
     from bot.config import Settings
     from bot.db import make_engine, make_session_factory, upgrade
+    from bot.hours import OpeningHours
 
     settings = Settings.from_env()
     parser = argparse.ArgumentParser(prog="python -m bot.retention", description=__doc__)
@@ -139,6 +123,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             make_engine(settings.tracker_database_url),
             dt.datetime.now(dt.timezone.utc),
             args.days,
+            OpeningHours.from_file(settings.helpline_config).tz,
         )
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -107,6 +107,8 @@ def _content_review(app: Console) -> Dict[str, Any]:
     """Every stored entry with its sources and review dates, overdue first; "today" is the helpline's date."""
     today = app.handoffs.clock().astimezone(app.handoffs.hours.tz).date()
     items = app.handoffs.content.items()
+    use = app.handoffs.reports.content_use() if app.handoffs.reports is not None else {}
+    unused = {"last_served": None, "helpful": 0, "not_helpful": 0}
     return {
         "today": today.isoformat(),
         "entries": len(items),
@@ -121,6 +123,7 @@ def _content_review(app: Console) -> Dict[str, Any]:
                 "next_review_due": item.next_review_due.isoformat(),
                 "review_status": item.review_status,
                 "overdue": item.overdue(today),
+                **use.get(item.id, unused),  # served in the last year; "Was this helpful?" there
             }
             for item in items
         ],

@@ -9,7 +9,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
-from bot.console import admin_api, handoffs_api, history_api, journey_api, session_api, workspace_api
+from bot.console import (
+    admin_api,
+    handoffs_api,
+    history_api,
+    journey_api,
+    learning_api,
+    reports_api,
+    session_api,
+    workspace_api,
+)
 from bot.console.api import Handler, console
 
 
@@ -24,6 +33,8 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     *journey_api.ROUTES,
     *workspace_api.ROUTES,
     *history_api.ROUTES,
+    *reports_api.ROUTES,
+    *learning_api.ROUTES,
     ("GET", "/api/openapi.json", openapi),
 ]
 

@@ -88,8 +88,10 @@ class FeedbackStore:
             self._upsert(session, conversation_id, channel, CSAT, handoff_id=handoff_id).rating = rating
 
 
-def anonymise(session: Session, cutoff: dt.datetime) -> int:
-    """Feedback older than the cut-off loses its conversation, chat and words, and its time becomes its day.
+def anonymise(session: Session, cutoff: dt.datetime, tz: dt.tzinfo = dt.timezone.utc) -> int:
+    """Feedback older than the cut-off loses its conversation, chat and words, and its time the start of its day.
+
+    The day is the helpline's (`tz`), as the reports count it, so a report reads the same before and after.
 
     What is left (day, channel, entry, rating) is anonymous, and it is what the reports count.
     """
@@ -99,8 +101,8 @@ def anonymise(session: Session, cutoff: dt.datetime) -> int:
     anonymised = 0
     for row in rows:
         at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.timezone.utc)
-        day = at.astimezone(dt.timezone.utc).date()
-        row.created_at = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+        day = at.astimezone(tz).date()
+        row.created_at = dt.datetime.combine(day, dt.time(0), tz).astimezone(dt.timezone.utc)
         row.conversation_id = None
         row.handoff_id = None
         row.comment = None

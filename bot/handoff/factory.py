@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Optional
 
 from bot.clock import Clock, clock_from_env
 from bot.config import Settings
@@ -14,6 +15,7 @@ from bot.handoff.nurses import NurseAccounts
 from bot.handoff.pause import HandoffPause
 from bot.handoff.service import HandoffService
 from bot.hours import OpeningHours
+from bot.reports.service import Reports
 from bot.wording import Wording
 
 
@@ -25,17 +27,20 @@ class Handoffs:
     clock: Clock
     content: ContentReview  # for the content lead's page in the console
     pause: HandoffPause
+    reports: Optional[Reports] = None  # the admins' reports (bot/reports); None where a test needs none
 
 
 def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
     sessions = make_session_factory(shared_engine(settings.database_url))
+    hours = OpeningHours.from_file(settings.helpline_config)
     return Handoffs(
         service=HandoffService(sessions, clock, Wording.from_domain()),
         accounts=NurseAccounts(sessions, clock),
-        hours=OpeningHours.from_file(settings.helpline_config),
+        hours=hours,
         clock=clock,
         content=ContentReview(sessions),
         pause=HandoffPause(sessions, clock),
+        reports=Reports(sessions, lambda: shared_engine(settings.tracker_database_url), lambda: hours.tz, clock),
     )
 
 

@@ -77,13 +77,15 @@ def test_deletes_exactly_what_is_older_than_the_cut_off(session_factory, service
         assert session.execute(select(OutboxMessage).where(OutboxMessage.handoff_id == old.id)).first() is None
         assert session.execute(select(HandoffEvent).where(HandoffEvent.handoff_id == old.id)).first() is None
         assert session.execute(select(func.count()).select_from(HandoffEvent)).scalar_one() == 2  # the new ones
-        counts = {(c.day, c.kind): c.count for c in session.execute(select(UsageCount)).scalars()}
+        counts = {(c.day, c.kind, c.detail): c.count for c in session.execute(select(UsageCount)).scalars()}
     old_day = (NOW - dt.timedelta(days=91)).date()
-    assert counts == {
-        (old_day, "conversations"): 1,
-        (old_day, "user_messages"): 1,
-        (old_day, "handoffs"): 1,
-        (old_day, "urgent_handoffs"): 1,
+    assert counts == {  # the reports' facts (bot/reports/facts.py), with no conversation id or text
+        (old_day, "conversations", "unknown|10"): 1,  # saved without a channel; first message at 10:00
+        (old_day, "user_messages", "unknown|10"): 1,
+        (old_day, "handoffs", "live|urgent|claimed|rest"): 1,
+        (old_day, "waits", "live|urgent|0"): 1,
+        (old_day, "nurse_claims", str(nurses[0].id)): 1,
+        (old_day, "nurse_replies", str(nurses[0].id)): 1,
     }
     assert count(session_factory, Entry) == entries_before  # the content store is untouched
 

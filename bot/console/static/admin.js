@@ -54,6 +54,8 @@ function showContentReview(content) {
     el("td", {}, item.documents.join(", ")),
     el("td", {}, item.last_reviewed),
     el("td", {}, item.next_review_due),
+    el("td", {}, item.last_served || "Not in the last year"),
+    el("td", {}, `${item.helpful} yes, ${item.not_helpful} no`),
     el("td", {}, item.overdue ? "Overdue" : (item.review_status === "approved" ? "In date" : "Draft")))));
 }
 

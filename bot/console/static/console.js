@@ -13,6 +13,8 @@ import {
 import { addNurse, loadAdmin, loadPause, submitPause } from "./admin.js";
 import { addNote, loadTeam, transfer } from "./handover.js";
 import { loadHistory, searchHistory, turnPage } from "./history.js";
+import { showReport } from "./reports.js";
+import { exportLearning, showLearning } from "./learning.js";
 import { changeOwnPassword, resumeSession, sessionEnded, signIn, signOut } from "./session.js";
 import { toggleSound, unlockAudio } from "./sound.js";
 import { state } from "./state.js";
@@ -60,6 +62,9 @@ function wire() {
   $("history-next").addEventListener("click", () => turnPage(1));
   $("new-nurse-form").addEventListener("submit", addNurse);
   $("pause-form").addEventListener("submit", submitPause);
+  $("report-form").addEventListener("submit", showReport);
+  $("learning-show").addEventListener("click", showLearning);
+  $("learning-results").addEventListener("submit", exportLearning);
   $("insert-saved-reply").addEventListener("click", insertSavedReply);
   $("password-form").addEventListener("submit", changeOwnPassword);
   document.addEventListener("pointerdown", unlockAudio);

@@ -35,6 +35,7 @@ def test_admin_sees_every_entry_overdue_first_with_the_overdue_count(console_ser
     symptoms = next(i for i in items if i["id"] == "symptoms-general")
     assert symptoms["documents"] == ["001_de3e7783103aaa5b.txt", "000_793ba412d0dc8192.txt"]
     assert symptoms["last_reviewed"] == "2019-05-01" and symptoms["review_status"] == "approved"
+    assert (symptoms["last_served"], symptoms["helpful"], symptoms["not_helpful"]) == (None, 0, 0)  # never yet
 
 
 def test_a_nurse_may_not_read_the_content_review(console_server, nurse):

@@ -1,0 +1,67 @@
+"""Console routes for the admins' reports (bot/reports): JSON for the page, CSV for a spreadsheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional, Tuple
+
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sanic.response import json as json_response
+from sanic.response import text as text_response
+
+from bot.console.api import Handler, blocking, console, signed_in
+from bot.console.auth import ApiError
+from bot.reports.export import to_csv
+from bot.reports.service import RangeError, Reports
+
+DATE_CHARS = 10  # YYYY-MM-DD
+
+
+def query_date(request: Request, name: str) -> Optional[dt.date]:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        if len(raw) != DATE_CHARS:
+            raise ValueError(raw)
+        return dt.date.fromisoformat(raw)
+    except ValueError as error:
+        raise ApiError(422, f"'{name}' must be a date like 2026-12-01.") from error
+
+
+def reports_of(request: Request) -> Reports:
+    reports = console(request).handoffs.reports
+    if reports is None:
+        raise ApiError(503, "Reports are not available on this server.")
+    return reports
+
+
+async def _report(request: Request) -> Dict[str, Any]:
+    reports = reports_of(request)
+    try:
+        return await blocking(reports.report, query_date(request, "from"), query_date(request, "to"))
+    except RangeError as error:
+        raise ApiError(422, str(error)) from error
+
+
+@signed_in("admin")
+async def report(request: Request) -> HTTPResponse:
+    return json_response(await _report(request))
+
+
+@signed_in("admin")
+async def report_csv(request: Request) -> HTTPResponse:
+    figures = await _report(request)
+    name = f"helpline-report-{figures['from']}-to-{figures['to']}.csv"
+    return text_response(
+        to_csv(figures),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+ROUTES: List[Tuple[str, str, Handler]] = [
+    ("GET", "/api/reports", report),
+    ("GET", "/api/reports.csv", report_csv),
+]
