@@ -48,6 +48,10 @@ def detector():
         ("sometimes I think it'd be simpler if I was gone", "crisis"),
         ("I've counted all my painkillers out on the table", "crisis"),
         ("my pills are lined up on the side", "crisis"),
+        ("ive got all my morphine here and i want to take the lot", "crisis"),  # the fourth blind set
+        ("got a box of paracetamol, might just swallow the whole box", "crisis"),
+        ("I have my sleeping tablets and I'm going to take them all tonight", "crisis"),
+        ("ive got my oramorph, i could just down the bottle", "crisis"),
     ],
 )
 def test_fires(detector, text, kind):
@@ -75,6 +79,9 @@ def test_fires(detector, text, kind):
         "I'm scared of dying",
         "the nurse wasn't here when I rang",
         "I put my tablets out ready for the morning",
+        "I take all my tablets in the morning",
+        "do i take the whole packet of tablets each day",
+        "my tablets, do i take them all at once or spread them out",
         "my breathing is back to normal now",
         "can my lips go dry from chemo",
         "no problems with my bladder or bowels",
