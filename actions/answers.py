@@ -67,12 +67,12 @@ def answer_question(
     if answer.entry.acknowledge:
         dispatcher.utter_message(response=f"utter_acknowledge_{answer.entry.acknowledge}")
     # SMS gets the short answer; the full one is kept by the channel for "MORE".
-    more = {"sms_more": answer.entry.web_answer} if tracker.get_latest_input_channel() == SMS_CHANNEL else None
+    more = {"sms_more": answer.web_answer} if tracker.get_latest_input_channel() == SMS_CHANNEL else None
     dispatcher.utter_message(
         response="utter_content_answer",
         json_message=more,
-        answer=answer.entry.web_answer,
-        sms_answer=answer.entry.sms_answer,
+        answer=answer.web_answer,
+        sms_answer=answer.sms_answer,
         question=answer.entry.question,
         source=" and ".join(services.content.source_names(answer.entry)),
         last_reviewed=review_month(answer.entry.last_reviewed),

@@ -67,11 +67,12 @@ class QuestionWords:
     subjects: frozenset[str]
     openers: frozenset[str]
     open_words: frozenset[str]
+    topic_words: frozenset[str]
 
     @classmethod
     def load(cls, path: Path = QUESTION_WORDS) -> QuestionWords:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        keys = ("question_words", "asking_verbs", "subjects", "statement_openers", "open_question_words")
+        keys = ("question_words", "asking_verbs", "subjects", "statement_openers", "open_question_words", "topic_words")
         return cls(*(_word_set(data[key]) for key in keys))
 
     def is_question(self, text: str) -> bool:
@@ -83,6 +84,11 @@ class QuestionWords:
         if len(tokens) >= 4 and tokens[0] in self.openers and not self._asks(tokens):
             return True
         return any(t in self.open_words for t in tokens) and not self._asks_yes_or_no(tokens, after_open=False)
+
+    def names_only_a_topic(self, text: str, filler: frozenset[str]) -> bool:
+        """Just a topic's name, with filler: "treatment", "what about symptoms?". Its overview answers."""
+        tokens = TOKEN.findall(text.lower())
+        return any(t in self.topic_words for t in tokens) and all(t in self.topic_words or t in filler for t in tokens)
 
     def _asks(self, tokens: list[str]) -> bool:
         if "?" in tokens or any(t in self.question for t in tokens):
@@ -204,6 +210,11 @@ class QuestionReader:
         if topic is None and intent == FOLLOW_UP_INTENT:
             # A type or treatment named out of the blue ("what is targeted therapy?"): its own topic.
             topic = TREATMENT_TOPIC if treatment else TYPES_TOPIC
+        bare_topic = (
+            self._question_words is not None
+            and not any(e.get("entity") in QUALIFIER_ENTITIES for e in entities)
+            and self._question_words.names_only_a_topic(text, self._filler)
+        )
         return Question(
             topic=topic,
             recurrence_type=stated_type or (remembered_type if not body_site else None),
@@ -212,6 +223,7 @@ class QuestionReader:
             text=text,
             topic_weights=weights,
             not_yes_no=self._not_yes_no(text),
+            wants_overview=bare_topic,
         )
 
     def _topic_weights(self, message: dict[str, Any]) -> dict[str, float]:

@@ -65,6 +65,24 @@ class Answer:
     overdue: bool = False
     withheld: bool = False
     score: float = 0.0
+    # The entry begins "Yes." or "No." but the person asked no yes-or-no question ("i just feel so alone").
+    unasked_yes_no: bool = False
+
+    @property
+    def web_answer(self) -> str:
+        return self._text(self.entry.web_answer if self.entry else "")
+
+    @property
+    def sms_answer(self) -> str:
+        return self._text(self.entry.sms_answer if self.entry else "")
+
+    def _text(self, answer: str) -> str:
+        """The reviewed answer, without an opening "Yes." or "No." that would answer what was not asked."""
+        start = POLAR_START.match(answer) if self.unasked_yes_no else None
+        if start is None:
+            return answer
+        rest = answer[start.end() :].lstrip()
+        return rest[:1].upper() + rest[1:]
 
 
 @dataclass(frozen=True)
@@ -202,7 +220,7 @@ class ContentService:
         overdue = best.overdue(self._today())
         if overdue and self._withhold_overdue:
             return Answer(best, recurrence_type, overdue=True, withheld=True, score=score)
-        return Answer(best, recurrence_type, overdue=overdue, score=score)
+        return Answer(best, recurrence_type, overdue=overdue, score=score, unasked_yes_no=not_yes_no and best.polar)
 
     def answer_question(self, question: Question) -> Answer:
         return self.answer(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.content.questions import QuestionReader, is_elliptical, load_follow_up_words
 from bot.content.schema import TOPICS
 
@@ -166,3 +168,13 @@ def test_a_statement_or_an_open_question_is_told_apart_from_a_yes_or_no_question
         "what if it spreads, is it a different cancer then",
     ):
         assert not READER.read(message(asked, "ask_prognosis")).not_yes_no, asked
+
+
+@pytest.mark.parametrize("text", ["treatment", "symptoms?", "what about treatment options", "prognosis"])
+def test_a_topic_named_alone_asks_for_its_overview(text):
+    assert READER.read(message(text, "ask_treatment")).wants_overview
+
+
+@pytest.mark.parametrize("text", ["cure?", "chemo", "how is it treated", "treatment for secondary"])
+def test_a_question_about_part_of_a_topic_does_not_ask_for_its_overview(text):
+    assert not READER.read(message(text, "ask_treatment")).wants_overview

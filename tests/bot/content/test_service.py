@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.content.service import ContentService, topic_for_intent
+from bot.content.service import Answer, ContentService, topic_for_intent
 
 
 @pytest.mark.parametrize(
@@ -120,3 +120,14 @@ def test_topic_for_intent():
     assert topic_for_intent("greet") is None
     assert topic_for_intent("ask_opening_hours") is None  # answered from the hours, not content
     assert topic_for_intent(None) is None
+
+
+def test_an_answer_to_no_yes_or_no_question_leaves_out_its_opening_yes_or_no(content_service):
+    entry = content_service.entry("coping-family-friends")
+    assert entry is not None and entry.polar
+    told = Answer(entry, None, unasked_yes_no=True)
+    assert told.web_answer.startswith("Don't go it alone") and not told.sms_answer.startswith(("Yes", "No"))
+    assert entry.web_answer.endswith(told.web_answer[1:])
+    asked = Answer(entry, None)
+    assert (asked.web_answer, asked.sms_answer) == (entry.web_answer, entry.sms_answer)
+    assert content_service.answer("coping", text="i just feel so alone", not_yes_no=True).web_answer == told.web_answer
