@@ -7,7 +7,7 @@ these actions read it from the latest message. The wording is the domain's respo
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, List, Optional
+from typing import Any, Collection, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -30,6 +30,8 @@ from bot.wording import Wording
 NURSE_ASKED = "utter_urgent_nurse_asked"
 ADVICE_SLOT = "safety_advice"  # set from the SafetyNet's entity; cleared once the line is said
 ADVICE_RESPONSE = {SAFETY_NETTING: "utter_safety_netting", LOW_MOOD: "utter_low_mood_support"}
+# "how long should I leave it" after "if you have symptoms like these now, call NHS 111" gets that line again.
+REPEATED_IF_DELAYING = (*GRADE_RESPONSE.values(), ADVICE_RESPONSE[SAFETY_NETTING])
 
 
 @lru_cache(maxsize=1)
@@ -38,8 +40,10 @@ def wording() -> Wording:
     return Wording.from_domain()
 
 
-def safety_reply_just_given(tracker: Tracker) -> Optional[str]:
-    """The emergency, urgent or crisis reply given in answer to the message before the latest one, if any."""
+def safety_reply_just_given(
+    tracker: Tracker, replies: Collection[str] = tuple(GRADE_RESPONSE.values())
+) -> Optional[str]:
+    """The emergency, urgent or crisis reply (or another of `replies`) given to the message before the latest one."""
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -48,14 +52,14 @@ def safety_reply_just_given(tracker: Tracker) -> Optional[str]:
                 return None
         elif users == 1 and event.get("event") == "bot":
             name = (event.get("metadata") or {}).get("utter_action")
-            if name in GRADE_RESPONSE.values():
+            if name in replies:
                 return str(name)
     return None
 
 
 def repeat_advice_if_delaying(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """Right after emergency, urgent or crisis advice, "should I wait and see?" gets that advice again."""
-    advice = safety_reply_just_given(tracker)
+    """Right after emergency, urgent, crisis or safety-netting advice, "should I wait and see?" gets it again."""
+    advice = safety_reply_just_given(tracker, REPEATED_IF_DELAYING)
     if advice is None or not asks_to_delay((tracker.latest_message or {}).get("text") or ""):
         return False
     dispatcher.utter_message(response=advice)

@@ -124,6 +124,16 @@ def test_asking_to_wait_right_after_urgent_advice_gets_the_advice_again_whatever
     assert [m["response"] for m in dispatcher.messages] == ["utter_urgent_symptom"]
 
 
+def test_asking_how_long_to_leave_it_right_after_safety_netting_gets_that_line_again():
+    """A blind journey: "how long should i leave it" after a cough and safety-netting got the outlook."""
+    from actions.answers import ActionAnswerFromContent
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ask_prognosis", text="how long should i leave it", events=_after("utter_safety_netting"))
+    assert ActionAnswerFromContent().run(dispatcher, tracker, {}) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_safety_netting"]
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [("can this wait until tomorrow", "utter_emergency"), ("ok ringing now", "utter_goodbye")],
