@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.sms.models import SmsConversation, SmsInbound
 from bot.feedback.store import anonymise as anonymise_feedback
-from bot.handoff.models import Handoff, HandoffEvent, HandoffMessage, HandoffNote, OutboxMessage
+from bot.handoff.models import URGENT, Handoff, HandoffEvent, HandoffMessage, HandoffNote, OutboxMessage
 from bot.retention_models import UsageCount
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def run_retention(
         ids = [h.id for h in old]
         for handoff in old:
             counts[(_day(handoff.created_at), "handoffs" if handoff.kind == "live" else "messages_left")] += 1
-            if handoff.priority == "urgent":
+            if handoff.priority == URGENT:
                 counts[(_day(handoff.created_at), "urgent_handoffs")] += 1
         messages = session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(ids))).rowcount
         notes = session.execute(delete(HandoffNote).where(HandoffNote.handoff_id.in_(ids))).rowcount

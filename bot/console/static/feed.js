@@ -115,9 +115,11 @@ function onEvent(event) {
     case "escalated":
       beep();
       refreshSoon("queue").then(() => notifyNewcomer(id, true));
+      if (state.left.some((item) => item.id === id)) refreshSoon("left");
       break;
     case "message_left":
-      refreshSoon("left").then(() => announce("A new message was left out of hours."));
+      refreshSoon("left").then(() => announce(event.detail && event.detail.priority === "urgent"
+        ? "An urgent message was left out of hours." : "A new message was left out of hours."));
       break;
     case "person_message":
       if (open) refreshSoon("detail");
