@@ -12,6 +12,7 @@ from actions import services as service_registry
 from actions.helpline import utter_helpline_status
 from actions.services import Services
 from bot.handoff.left_messages import LeftMessages
+from bot.handoff.models import NORMAL, URGENT
 from bot.handoff.notices import wait_minutes
 from bot.handoff.queue_notices import QueueNotices
 from bot.handoff.timing import JourneyTimes
@@ -56,7 +57,7 @@ def offered_with_crisis_reply(tracker: Tracker) -> bool:
 
 
 def request_nurse(
-    dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, reason: str, priority: str = "normal"
+    dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, reason: str, priority: str = NORMAL
 ) -> List[EventType]:
     """Queues the person when new handoffs are accepted; otherwise says when and offers a message.
 
@@ -131,7 +132,7 @@ class ActionRequestNurse(Action):
         services = service_registry.get_services()
         if tracker.get_slot(OFFER_SLOT) == "nurse" and offered_with_crisis_reply(tracker):
             # Someone in crisis who says yes to a nurse waits at the top of the queue, not in line.
-            return request_nurse(dispatcher, tracker, services, REASON_AFTER_CRISIS, priority="urgent")
+            return request_nurse(dispatcher, tracker, services, REASON_AFTER_CRISIS, priority=URGENT)
         reason = REASON_NOT_HELPED if tracker.get_slot(OFFER_SLOT) == "nurse" else REASON_ASKED
         return request_nurse(dispatcher, tracker, services, reason)
 

@@ -18,6 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript, utter_reply_after
 from bot.handoff.left_messages import LeftMessages
+from bot.handoff.models import NORMAL, URGENT
+from bot.safety.disposition import GRADE_RESPONSE
 
 FORM = "leave_message_form"
 SLOT = "left_message"
@@ -47,6 +49,15 @@ def written_since_start(events: List[Dict[str, Any]]) -> List[tuple[str, str]]:
             continue  # a button's payload, not words
         turns.append(("person" if event["event"] == "user" else "bot", text))
     return turns
+
+
+def safety_advice_given(events: List[Dict[str, Any]]) -> bool:
+    """Whether emergency, urgent or crisis advice interrupted the message: then it goes to the nurses as urgent."""
+    start = _form_started(events)
+    if start is None:
+        return False
+    said = [(e.get("metadata") or {}).get("utter_action") for e in events[start + 1 :] if e.get("event") == "bot"]
+    return any(name in GRADE_RESPONSE.values() for name in said)
 
 
 def _action_before_form(events: List[Dict[str, Any]]) -> Optional[str]:
@@ -101,7 +112,8 @@ class ActionSubmitLeftMessage(Action):
         before = events[:start] if start is not None else events
         context = transcript(tracker, services, before)
         channel = tracker.get_latest_input_channel() or "rest"
-        left = LeftMessages(services.handoff).leave(tracker.sender_id, channel, context, written)
+        priority = URGENT if safety_advice_given(events) else NORMAL
+        left = LeftMessages(services.handoff).leave(tracker.sender_id, channel, context, written, priority)
         dispatcher.utter_message(
             response="utter_left_message_saved", message=left.text, message_short=quote(left.text, SHORT_QUOTE)
         )

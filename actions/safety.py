@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript
+from bot.handoff.models import URGENT
 from bot.safety.delay import asks_to_delay
 from bot.safety.disposition import (
     GRADE_RESPONSE,
@@ -93,7 +94,7 @@ class ActionUrgentSymptom(Action):
                 tracker.sender_id,
                 tracker.get_latest_input_channel() or "rest",
                 nurse_reason(disposition, wording()),
-                priority="urgent",
+                priority=URGENT,
                 transcript=transcript(tracker, services) + said,
             )
             dispatcher.utter_message(response=NURSE_ASKED)

@@ -50,3 +50,8 @@ def valid_text(text: str) -> str:
 # than that many emergencies. Each is still queued as urgent: the flag informs, it never hides one.
 BURST_WINDOW_SECONDS = 120
 BURST_MIN_URGENT = 4
+
+# Typing indicators while a nurse chats (bot/handoff/typing.py): each side says it is typing at most every
+# TYPING_EVERY_SECONDS while it types, and the other side shows it for TYPING_SHOWN_SECONDS after the last.
+TYPING_EVERY_SECONDS = 3.0
+TYPING_SHOWN_SECONDS = 6.0

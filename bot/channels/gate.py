@@ -17,7 +17,16 @@ from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, U
 from bot.handoff.journey import Journey, journey_for
 from bot.handoff.service import HandoffService, Outgoing
 from bot.safety.detector import SafetyDetector, shared_detector
-from bot.safety.disposition import CRISIS, GRADE_RESPONSE, URGENT, decide, nurse_reason, safety_reply
+from bot.safety.disposition import (
+    CRISIS,
+    GRADE_RESPONSE,
+    URGENT,
+    URGENT_HELP_PAYLOAD,
+    Disposition,
+    decide,
+    nurse_reason,
+    safety_reply,
+)
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
@@ -148,12 +157,13 @@ class HandoffGate:
     async def _safety_check(self, output: OutputChannel, conversation_id: str, handoff_id: int, text: str) -> bool:
         """Mid-chat, the graded safe reply still goes out at once; the nurse is told and the chat moves up.
 
-        The rule layer decides alone here (bot/safety/disposition.py): emergency, urgent or crisis.
+        The rule layer decides alone here (bot/safety/disposition.py): emergency, urgent or crisis; the widget's
+        "Urgent help" button (its payload) is urgent.
         The transcript shows the advice the person was given, then a note naming the red flag.
         """
         detector = self._detector or shared_detector()
         finding = await asyncio.to_thread(detector.check, text)
-        disposition = decide(text, finding)
+        disposition = Disposition(URGENT) if text.strip() == URGENT_HELP_PAYLOAD else decide(text, finding)
         if not (disposition.urgent_route or disposition.grade == CRISIS):
             return False
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
@@ -33,6 +34,7 @@ from bot.handoff.left_messages import message_text
 from bot.handoff.notes import HandoffNotes
 from bot.handoff.nurses import NurseView
 from bot.handoff.service import Conflict, HandoffView, MessageView, NotFound
+from bot.handoff.typing import Typing
 from bot.limits import MAX_OUTCOME_CHARS, MAX_OUTCOME_NOTE_CHARS, MAX_REPLY_CHARS
 
 T = TypeVar("T")
@@ -133,6 +135,15 @@ async def reply(request: Request, handoff_id: str) -> HTTPResponse:
 
 
 @signed_in()
+async def typing(request: Request, handoff_id: str) -> HTTPResponse:
+    """The claiming nurse is typing a reply: the person's widget shows it (bot/handoff/typing.py)."""
+    number = path_id(handoff_id, "conversation")
+    typing = Typing(console(request).handoffs.service)
+    await as_claiming_nurse(request, number, "reply", typing.nurse_typing)
+    return response.empty(status=204)
+
+
+@signed_in()
 async def hand_back(request: Request, handoff_id: str) -> HTTPResponse:
     number = path_id(handoff_id, "conversation")
     service = console(request).handoffs.service
@@ -213,6 +224,7 @@ ROUTES: List[Tuple[str, str, Handler]] = [
     ("GET", "/api/handoffs/<handoff_id>", handoff_detail),
     ("POST", "/api/handoffs/<handoff_id>/claim", claim),
     ("POST", "/api/handoffs/<handoff_id>/reply", reply),
+    ("POST", "/api/handoffs/<handoff_id>/typing", typing),
     ("POST", "/api/handoffs/<handoff_id>/hand-back", hand_back),
     ("POST", "/api/handoffs/<handoff_id>/close", close),
     ("GET", "/api/messages", left_messages),

@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from bot.handoff.nurses import MIN_PASSWORD
-from bot.limits import MAX_NOTE_CHARS, MAX_OUTCOME_NOTE_CHARS, MAX_PAUSE_MESSAGE_CHARS, MAX_REPLY_CHARS
+from bot.limits import (
+    MAX_NOTE_CHARS,
+    MAX_OUTCOME_NOTE_CHARS,
+    MAX_PAUSE_MESSAGE_CHARS,
+    MAX_REPLY_CHARS,
+    TYPING_EVERY_SECONDS,
+    TYPING_SHOWN_SECONDS,
+)
 
 CHANNEL_NAMES = {"socketio": "Web chat", "twilio": "Text message", "rest": "REST API"}
 STATE_NAMES = {
@@ -55,4 +62,5 @@ def page_meta() -> Dict[str, Any]:
         "roles": ROLE_NAMES,
         "outcomes": [{"text": outcome, "needs_note": outcome == OUTCOME_NEEDING_NOTE} for outcome in OUTCOMES],
         "limits": LIMITS,
+        "typing": {"every_seconds": TYPING_EVERY_SECONDS, "shown_seconds": TYPING_SHOWN_SECONDS},
     }

@@ -12,6 +12,7 @@ from bot.handoff.presence import Presence
 from bot.handoff.queue_notices import QueueNotices
 from bot.handoff.service import HandoffService
 from bot.handoff.timing import JourneyTimes
+from bot.handoff.typing import Typing
 from bot.hours import OpeningHours
 from bot.wording import Wording
 
@@ -34,6 +35,10 @@ class Journey:
     @property
     def presence(self) -> Presence:
         return Presence(self.service, self.wording, self.hours, self.times)
+
+    @property
+    def typing(self) -> Typing:
+        return Typing(self.service)
 
     @property
     def claims(self) -> Claims:

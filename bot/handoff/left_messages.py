@@ -13,7 +13,7 @@ from typing import Iterable, Optional, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.handoff.models import Handoff, HandoffMessage
+from bot.handoff.models import NORMAL, URGENT, Handoff, HandoffMessage
 from bot.handoff.service import HandoffService, HandoffView, MessageView
 
 Turn = tuple[str, str]  # (person | bot, text)
@@ -45,23 +45,29 @@ class LeftMessages:
         self._service = service
 
     def leave(
-        self, conversation_id: str, channel: str, context: Sequence[Turn], written: Sequence[Turn]
+        self,
+        conversation_id: str,
+        channel: str,
+        context: Sequence[Turn],
+        written: Sequence[Turn],
+        priority: str = NORMAL,
     ) -> LeftMessage:
         """Saves what was written (person lines and any reply the bot gave meanwhile) after the context.
 
         If the conversation already has an open handoff (a red flag in opening hours opened an urgent
-        one), the lines are added to it rather than lost.
+        one), the lines are added to it rather than lost. An urgent message (safety advice was given while
+        it was written) makes that handoff urgent too; a normal one never lowers it.
         """
         for attempt in range(ATTEMPTS):
             try:
-                return self._leave(conversation_id, channel, context, written)
+                return self._leave(conversation_id, channel, context, written, priority)
             except IntegrityError:
                 if attempt == ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
 
     def _leave(
-        self, conversation_id: str, channel: str, context: Sequence[Turn], written: Sequence[Turn]
+        self, conversation_id: str, channel: str, context: Sequence[Turn], written: Sequence[Turn], priority: str
     ) -> LeftMessage:
         service = self._service
         now = service._now()
@@ -74,7 +80,7 @@ class LeftMessages:
                     channel=channel,
                     kind="message",
                     state="waiting",
-                    priority="normal",
+                    priority=priority,
                     reason=REASON,
                     created_at=now,
                     last_seen_at=now,
@@ -83,6 +89,9 @@ class LeftMessages:
                 session.flush()
                 for author, text in context:
                     session.add(self._line(handoff.id, author, text, context=True))
+            elif priority == URGENT and handoff.priority != URGENT:
+                handoff.priority = URGENT
+                service._event(session, "escalated", "person", handoff.id)
             saved = []
             for author, text in written:
                 line = self._line(handoff.id, author, text, context=False)
@@ -91,7 +100,7 @@ class LeftMessages:
                     saved.append(line.text)
             handoff.last_seen_at = now
             kind = "message_left" if created else "person_message"
-            service._event(session, kind, "person", handoff.id, channel=channel)
+            service._event(session, kind, "person", handoff.id, channel=channel, priority=handoff.priority)
             session.flush()
             return LeftMessage(service._load_view(session, handoff.id), "\n".join(saved))
 

@@ -21,7 +21,7 @@ from bot.models import Base
 STATES = ("waiting", "claimed", "returned", "closed", "cancelled", "abandoned")
 OPEN_STATES = ("waiting", "claimed")
 KINDS = ("live", "message")  # a live chat, or a message left out of hours
-PRIORITIES = ("normal", "urgent")
+NORMAL, URGENT = PRIORITIES = ("normal", "urgent")  # an urgent handoff goes before every normal one
 ROLES = ("nurse", "admin")
 AUTHORS = ("person", "bot", "nurse", "system")
 OPEN_WHERE = text("state IN ('waiting', 'claimed')")

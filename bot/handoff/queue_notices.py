@@ -14,7 +14,7 @@ from typing import Optional
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.handoff.models import Handoff, HandoffMessage
+from bot.handoff.models import URGENT, Handoff, HandoffMessage
 from bot.handoff.notices import Notice, notice, wait_minutes
 from bot.handoff.service import HandoffService, HandoffView, _aware
 from bot.handoff.timing import JourneyTimes
@@ -30,10 +30,10 @@ def position_in(session: Session, handoff: Handoff) -> int:
         Handoff.created_at < handoff.created_at,
         and_(Handoff.created_at == handoff.created_at, Handoff.id < handoff.id),
     )
-    if handoff.priority == "urgent":
-        ahead = and_(Handoff.priority == "urgent", earlier)
+    if handoff.priority == URGENT:
+        ahead = and_(Handoff.priority == URGENT, earlier)
     else:
-        ahead = or_(Handoff.priority == "urgent", earlier)
+        ahead = or_(Handoff.priority == URGENT, earlier)
     count = session.execute(
         select(func.count(Handoff.id)).where(
             Handoff.state == "waiting", Handoff.kind == "live", Handoff.id != handoff.id, ahead

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.handoff.bursts import urgent_bursts
 from bot.handoff.models import (
+    NORMAL,
     OPEN_STATES,
+    URGENT,
     Handoff,
     HandoffEvent,
     HandoffMessage,
@@ -267,7 +269,7 @@ class HandoffService:
         channel: str,
         reason: str,
         *,
-        priority: str = "normal",
+        priority: str = NORMAL,
         transcript: Iterable[tuple[str, str]] = (),
     ) -> Placed:
         """Puts the conversation in the queue, or returns the handoff it already has open."""
@@ -300,8 +302,8 @@ class HandoffService:
                 existing = self._open_for(session, conversation_id)
                 if existing is None:
                     raise Conflict(f"conversation {conversation_id} could not be queued")
-                if priority == "urgent" and existing.priority != "urgent" and not created:
-                    existing.priority = "urgent"
+                if priority == URGENT and existing.priority != URGENT and not created:
+                    existing.priority = URGENT
                     self._event(session, "escalated", "person", existing.id)
                 if existing.kind == "message" and existing.state == "waiting":  # they are here now: chat live
                     existing.kind = "live"
@@ -320,7 +322,7 @@ class HandoffService:
                 channel=channel,
                 kind="message",
                 state="waiting",
-                priority="normal",
+                priority=NORMAL,
                 reason="message left out of hours",
                 created_at=self._now(),
             )
@@ -358,8 +360,8 @@ class HandoffService:
         """The rule layer saw a red flag or crisis words mid-chat: tell the nurse and move to the top."""
         with self._sessions() as session, session.begin():
             handoff = self._get(session, handoff_id)
-            if handoff.priority != "urgent":
-                handoff.priority = "urgent"
+            if handoff.priority != URGENT:
+                handoff.priority = URGENT
             session.add(HandoffMessage(handoff_id=handoff_id, author="system", text=note, created_at=self._now()))
             self._event(session, "safety_flag", "system", handoff_id, note=note)
             session.flush()
@@ -390,13 +392,13 @@ class HandoffService:
                 session.execute(
                     select(Handoff)
                     .where(Handoff.state == "waiting", Handoff.kind == "live")
-                    .order_by((Handoff.priority == "urgent").desc(), Handoff.created_at, Handoff.id)
+                    .order_by((Handoff.priority == URGENT).desc(), Handoff.created_at, Handoff.id)
                 )
                 .scalars()
                 .all()
             )
             last = self._last_person_messages(session, [h.id for h in rows])
-            bursts = urgent_bursts({h.id: _aware(h.created_at) for h in rows if h.priority == "urgent"})  # type: ignore[misc]
+            bursts = urgent_bursts({h.id: _aware(h.created_at) for h in rows if h.priority == URGENT})  # type: ignore[misc]
             return [
                 QueueItem(
                     _view(h, None),
@@ -421,12 +423,13 @@ class HandoffService:
         return {m.handoff_id: m.text for m in rows}
 
     def left_messages(self, include_done: bool = False) -> list[HandoffView]:
-        """Out-of-hours messages, oldest first."""
+        """Out-of-hours messages: urgent first (safety advice was given while it was left), then oldest."""
         with self._sessions() as session:
             query = select(Handoff).where(Handoff.kind == "message")
             if not include_done:
                 query = query.where(Handoff.state.in_(OPEN_STATES))
-            rows = session.execute(query.order_by(Handoff.created_at, Handoff.id)).scalars().all()
+            order = ((Handoff.priority == URGENT).desc(), Handoff.created_at, Handoff.id)
+            rows = session.execute(query.order_by(*order)).scalars().all()
             return [self._load_view(session, h.id) for h in rows]
 
     def position(self, handoff_id: int) -> int:

@@ -34,6 +34,7 @@ EMERGENCY, URGENT, SAFETY_NETTING, CRISIS, LOW_MOOD, NONE = (
     "none",
 )
 URGENT_INTENT, CRISIS_INTENT = "report_urgent_symptom", "express_crisis"
+URGENT_HELP_PAYLOAD = f"/{URGENT_INTENT}"  # the widget's "Urgent help" button: the urgent route, in a handoff too
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 SAFETY_KEY = "safety"  # where the SafetyNet puts the disposition in the parse result, and so in the tracker
 

@@ -1,6 +1,7 @@
 """The person's journey over REST and the console API, with the clock set through HELPLINE_CLOCK_FILE.
 
-- a message left out of hours with a red flag in it keeps every word; a nurse answers it next morning;
+- a message left out of hours with a red flag in it keeps every word and arrives urgent; a nurse answers it
+  next morning;
 - the person sees the reply, and is never told they are chatting with a nurse when nobody is;
 - messages typed while queued are acknowledged (the first, then the first after a pause);
 - places in the queue are updated as they change;
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.handoff.models import URGENT
 from tests.integration.conftest import LONDON
 from tests.integration.journey_fixtures import (  # noqa: F401 (fixtures)
     MONDAY_10AM,
@@ -53,6 +55,7 @@ def test_a_left_message_with_a_red_flag_keeps_every_word_and_is_answered_next_mo
     amy = journey.nurse("Amy Clarke")  # signs in the next morning
     left = left_message_of(journey, someone, amy)
     assert left["text"] == RED_FLAG and left["kind"] == "message"
+    assert left["priority"] == URGENT  # the safety reply interrupted it: flagged for the nurses
     detail = journey.api(amy, "GET", f"/api/handoffs/{left['id']}").json()
     context = [m["text"] for m in detail["messages"] if m["context"]]
     assert "what is recurrence" in context and "can i speak to a nurse" in context  # the conversation before it

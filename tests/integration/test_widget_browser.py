@@ -332,11 +332,12 @@ def test_the_quick_replies_work_from_the_keyboard_alone(chromium, widget_stack: 
             assert titles[-2:] == ["Something else", "Talk to a nurse"] and len(titles) >= 3, titles
             expect(box).to_be_focused()  # where the widget leaves the focus after sending
 
-            focused = []  # backwards from the text box: the chips, last to first
-            for _ in titles:
+            bar = ["Urgent help", "Talk to a nurse"]  # the help bar, between the messages and the text box
+            focused = []  # backwards from the text box: the help bar, then the chips, last to first
+            for _ in bar + titles:
                 keyboard.press("Shift+Tab")
                 focused.append(person.page.evaluate("document.activeElement.textContent"))
-            assert focused == titles[::-1]
+            assert focused == bar + titles[::-1]
             expect(chips.first).to_be_focused()
             keyboard.press(key)
 

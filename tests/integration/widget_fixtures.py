@@ -46,7 +46,8 @@ WEBSITE_PAGE = """<!doctype html>
 <script>
   var holder = document.getElementById("webchat");
   window.WebChat.default({{socketUrl: "{rasa}", socketPath: "/socket.io/", title: "Nurse helpline assistant",
-    initPayload: "/greet", customMessageDelay: function () {{ return 200; }}}}, holder);
+    initPayload: "/greet", customMessageDelay: function () {{ return 200; }},
+    onSocketEvent: window.HelplineAccessibleWidget.socketEvents}}, holder);
   window.HelplineAccessibleWidget(holder);
 </script></body></html>
 """

@@ -18,6 +18,7 @@ from bot.channels.gate import HandoffGate
 from bot.channels.rate_limit import TOO_MANY_RESPONSE, RateLimiter
 from bot.channels.webchat.config import WebchatConfig, make_client_manager
 from bot.channels.webchat.feedback import FeedbackEndpoint
+from bot.channels.webchat.live import TYPING_EVENT, LiveState
 from bot.channels.webchat.messages import outbox_message
 from bot.channels.webchat.origins import WebchatBlueprint, cors_setting
 from bot.channels.webchat.output import Notices, RecentlySent, WebchatOutput
@@ -74,6 +75,7 @@ class SecureSocketIOInput(InputChannel):
         self._feedback_store = feedback_store or _default_feedback_store
         self.recently = RecentlySent(keep=self.silent_death_window, lost_for=self.config.session_hours * 3600)
         self.sio: Optional[AsyncServer] = None
+        self.live = LiveState(self._service_provider, lambda: self.wording, self._emit_event, self.participants)
 
     @property
     def silent_death_window(self) -> float:
@@ -132,6 +134,11 @@ class SecureSocketIOInput(InputChannel):
         return session.get("conversation_id")
 
     # ----- the outbox -----
+
+    async def _emit_event(self, event: str, conversation_id: str, data: Dict[str, Any]) -> None:
+        """The widget's state around the conversation (live.py): not a message, so not kept to send again."""
+        assert self.sio is not None
+        await self.sio.emit(event, data, room=conversation_id, namespace=self.config.namespace)
 
     async def _emit(self, conversation_id: str, message: Dict[str, Any]) -> None:
         assert self.sio is not None
@@ -192,6 +199,7 @@ class SecureSocketIOInput(InputChannel):
             await self.sio.leave_room(sid, previous, namespace=namespace)
         await self.sio.save_session(sid, {"conversation_id": conversation_id}, namespace=namespace)
         await self.sio.enter_room(sid, conversation_id, namespace=namespace)
+        await self.live.send_state(conversation_id)  # the help bar, and the nurse if one is in the chat (live.py)
         await self.sio.emit("session_confirm", token, room=sid, namespace=namespace)
         if resumed:
             await asyncio.to_thread(self._gate.journey().presence.back, conversation_id)  # handoff parts: bot/handoff
@@ -203,6 +211,7 @@ class SecureSocketIOInput(InputChannel):
         conversation_id = await self.conversation_of(sid)
         if conversation_id is None or [other for other in self.participants(conversation_id) if other != sid]:
             return
+        self.live.forget(conversation_id)
         silent = reason in (AsyncServer.reason.PING_TIMEOUT, AsyncServer.reason.TRANSPORT_ERROR)
         self.recently.gone(conversation_id, self.silent_death_window if silent else CLEAN_CLOSE_DOUBT)
         await asyncio.to_thread(self._gate.journey().presence.away, conversation_id)  # the nurse sees them as away
@@ -277,6 +286,12 @@ class SecureSocketIOInput(InputChannel):
         async def session_request(sid: str, data: Any = None) -> None:
             await self.on_session_request(sid, data)
 
+        @sio.on(TYPING_EVENT, namespace=config.namespace)
+        async def person_typing(sid: str, data: Any = None) -> None:
+            conversation_id = await self.conversation_of(sid)
+            if conversation_id is not None:
+                await self.live.person_typing(conversation_id)
+
         @sio.on(config.user_message_evt, namespace=config.namespace)
         async def user_message(sid: str, data: Any = None) -> None:
             await self.on_user_message(sid, data, on_new_message)
@@ -290,11 +305,13 @@ class SecureSocketIOInput(InputChannel):
                 self._service_provider, WEBCHAT_CHANNEL, self.push, interval=self._push_interval
             )
             self._pusher.start()
+            self.live.start()
 
         @blueprint.listener("before_server_stop")
         async def stop_pushing(app: Any, loop: Any) -> None:
             if self._pusher is not None:
                 await self._pusher.stop()
+            await self.live.stop()
 
         return blueprint
 

@@ -22,7 +22,11 @@ WIDGET_BUNDLE = "lib/index.js"  # the UMD build: React, ReactDOM and socket.io-c
 STATIC_DIR = Path(__file__).parent / "static"
 DEMO_PAGE = STATIC_DIR / "demo.html"  # a string.Template: $title, $notice, $widget, $script, $socket_path, ...
 DEMO_SCRIPT = STATIC_DIR / "demo.js"  # starts the widget, then its accessibility layer
-ACCESSIBLE_SCRIPT = STATIC_DIR / "accessible.js"  # the accessibility layer, for the demo page and embedding sites
+# The accessibility layer and what the widget shows around the conversation, for the demo page and embedding sites:
+# one file per concern, served joined in this order as one classic script (accessible/core.js runs the others).
+ACCESSIBLE_PARTS = tuple(
+    STATIC_DIR / "accessible" / f"{part}.js" for part in ("core", "labels", "feedback", "scrolling", "nurse", "helpbar")
+)
 # The widget's CSS imports a font from Google; a health charity's visitors should not be announced to a third party.
 GOOGLE_FONTS_IMPORT = b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
 BOT_NAME = "Nurse helpline assistant"
@@ -65,7 +69,7 @@ class Pages:
         @blueprint.route("/accessible.js", methods=["GET"], name="accessible_script")
         async def accessible_script(_: Request) -> HTTPResponse:
             return response.raw(
-                _static(ACCESSIBLE_SCRIPT).encode(),
+                accessible_script_text().encode(),
                 content_type="application/javascript; charset=utf-8",
                 headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
             )
@@ -95,6 +99,12 @@ class Pages:
                 notice_class=NOTICE_CSS_CLASS,
             )
             return response.html(page, headers=_PAGE_HEADERS)
+
+
+@functools.cache
+def accessible_script_text() -> str:
+    """accessible.js: the layer's parts, joined once."""
+    return "\n".join(_static(part) for part in ACCESSIBLE_PARTS)
 
 
 @functools.cache

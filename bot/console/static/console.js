@@ -18,6 +18,7 @@ import { exportLearning, showLearning } from "./learning.js";
 import { changeOwnPassword, resumeSession, sessionEnded, signIn, signOut } from "./session.js";
 import { toggleSound, unlockAudio } from "./sound.js";
 import { state } from "./state.js";
+import { nurseTyping } from "./typing.js";
 
 const TICK_MS = 5000;
 
@@ -51,6 +52,7 @@ function wire() {
   $("claim").addEventListener("click", claim);
   $("reply-form").addEventListener("submit", sendReply);
   $("reply-text").addEventListener("keydown", replyKeys);
+  $("reply-text").addEventListener("input", nurseTyping);
   $("hand-back").addEventListener("click", handBack);
   $("release").addEventListener("click", release);
   $("close-form").addEventListener("submit", closeConversation);

@@ -6,6 +6,7 @@ import { api } from "./api.js";
 import { refreshSoon } from "./feed.js";
 import { addMine, removeMine, renderMine } from "./queue.js";
 import { authorName, channelName, endedText, outcomes, priorityName, state } from "./state.js";
+import { clearPersonTyping, replySent } from "./typing.js";
 
 function markCurrent() {
   document.querySelectorAll(".items button[data-id]").forEach((button) => {
@@ -23,6 +24,7 @@ export async function openConversation(id, { focus = true } = {}) {
   state.open = null;
   state.rendered = new Set();
   $("transcript").replaceChildren();
+  clearPersonTyping();
   showConversationError("");
   $("reply-text").value = "";
   $("note-text").value = "";
@@ -198,6 +200,7 @@ export function sendReply(event) {
     try {
       const data = await api("POST", `/api/handoffs/${id}/reply`, { text });
       box.value = "";
+      replySent();
       if (state.openId === id) appendEntry({ key: data.message.id, message: data.message });
       announce("Sent.");
     } catch (error) {

@@ -5,6 +5,7 @@ import { api, sessionEnded } from "./api.js";
 import { beep } from "./sound.js";
 import { state } from "./state.js";
 import { notifyNewcomer, notifyPassed, renderMine } from "./queue.js";
+import { clearPersonTyping, personTyping } from "./typing.js";
 
 // What each part of the page reloads from, given by console.js: "queue", "left", "mine", "detail", and so on.
 const loaders = {};
@@ -115,12 +116,22 @@ function onEvent(event) {
     case "escalated":
       beep();
       refreshSoon("queue").then(() => notifyNewcomer(id, true));
+      if (state.left.some((item) => item.id === id)) refreshSoon("left");
       break;
     case "message_left":
-      refreshSoon("left").then(() => announce("A new message was left out of hours."));
+      refreshSoon("left").then(() => announce(event.detail && event.detail.priority === "urgent"
+        ? "An urgent message was left out of hours." : "A new message was left out of hours."));
+      break;
+    case "person_typing":
+      personTyping(id);
+      break;
+    case "nurse_typing":  // shown in the person's chat, not here
       break;
     case "person_message":
-      if (open) refreshSoon("detail");
+      if (open) {
+        clearPersonTyping();
+        refreshSoon("detail");
+      }
       if (state.queue.some((item) => item.id === id)) refreshSoon("queue");
       if (state.mine.has(id) && !open) {
         state.mine.get(id).unread = true;

@@ -159,9 +159,12 @@ export function renderLeft() {
   const list = $("left-messages");
   const entries = state.left.map((item) => {
     const who = item.state === "claimed" ? `claimed by ${item.claimed_by_name || "a nurse"}` : "not yet picked up";
+    const urgent = item.priority === "urgent";
     const button = el(
       "button",
-      { type: "button", className: "item", "data-id": item.id, "aria-current": item.id === state.openId ? "true" : null },
+      { type: "button", className: urgent ? "item urgent" : "item", "data-id": item.id,
+        "aria-current": item.id === state.openId ? "true" : null },
+      urgent ? el("span", { className: "line" }, el("span", { className: "badge urgent" }, priorityName("urgent"))) : null,
       el("span", { className: "line meta" }, `Left ${dateTime(item.created_at)} · ${channelName(item.channel)} · ${who}`),
       el("span", { className: "last" }, `“${shorten(item.text || "", 240)}”`),
     );

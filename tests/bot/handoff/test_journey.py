@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.handoff.claims import Forbidden
 from bot.handoff.journey import journey_for
 from bot.handoff.left_messages import LeftMessages, message_text
-from bot.handoff.models import Nurse
+from bot.handoff.models import NORMAL, URGENT, Nurse
 from bot.handoff.service import Conflict
 from bot.handoff.sweeper import HandoffSweeper, close_queue
 from bot.handoff.timing import JourneyTimes
@@ -63,6 +63,28 @@ def test_a_message_written_while_a_chat_is_open_is_added_to_it_not_lost(service)
     left = LeftMessages(service).leave("c1", "rest", context=[], written=[("person", "I have a fever")])
     assert left.handoff.id == live.id and left.handoff.kind == "live"
     assert "I have a fever" in [m.text for m in service.detail(live.id)[1]]
+
+
+def test_a_message_interrupted_by_safety_advice_arrives_urgent_and_is_listed_first(service, clock):
+    clock.now = SUNDAY_NIGHT
+    ordinary = LeftMessages(service).leave("c1", "rest", context=[], written=[("person", "please call")]).handoff
+    clock.now = SUNDAY_NIGHT + dt.timedelta(minutes=5)
+    written = [("person", "my legs feel weak"), ("bot", "Call 999 now.")]
+    urgent = LeftMessages(service).leave("c2", "rest", context=[], written=written, priority=URGENT).handoff
+    assert (ordinary.priority, urgent.priority) == (NORMAL, URGENT)
+    assert [m.id for m in service.left_messages()] == [urgent.id, ordinary.id]  # urgent first, although newer
+    kinds = [(e.handoff_id, e.kind, e.detail.get("priority")) for e in service.events_since(0)]
+    assert (urgent.id, "message_left", URGENT) in kinds  # the console's feed says so
+
+
+def test_an_urgent_line_added_to_a_message_makes_it_urgent_and_a_normal_one_never_lowers_it(service):
+    first = LeftMessages(service).leave("c1", "rest", context=[], written=[("person", "please call")]).handoff
+    again = LeftMessages(service).leave(
+        "c1", "rest", context=[], written=[("person", "I can't breathe")], priority=URGENT
+    )
+    assert again.handoff.id == first.id and again.handoff.priority == URGENT
+    later = LeftMessages(service).leave("c1", "rest", context=[], written=[("person", "thanks")])
+    assert later.handoff.priority == URGENT
 
 
 def test_asking_for_a_nurse_turns_a_waiting_message_into_a_live_chat(service):

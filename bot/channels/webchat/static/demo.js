@@ -12,7 +12,8 @@
       inputTextFieldHint: "Type your question",
       customData: { language: "en" },
       params: { storage: "local" },
-      customMessageDelay: function () { return 400; }
+      customMessageDelay: function () { return 400; },
+      onSocketEvent: window.HelplineAccessibleWidget.socketEvents // the nurse's name, typing, the help bar
     },
     holder
   );
