@@ -15,6 +15,7 @@ import { addNote, loadTeam, transfer } from "./handover.js";
 import { loadHistory, searchHistory, turnPage } from "./history.js";
 import { changeOwnPassword, resumeSession, sessionEnded, signIn, signOut } from "./session.js";
 import { toggleSound, unlockAudio } from "./sound.js";
+import { toggleAvailability } from "./availability.js";
 import { state } from "./state.js";
 
 const TICK_MS = 5000;
@@ -42,6 +43,7 @@ function wire() {
   $("sign-in-form").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
   $("sound-toggle").addEventListener("click", toggleSound);
+  $("availability").addEventListener("click", toggleAvailability);
   $("notice-dismiss").addEventListener("click", () => {
     hideNotice();
     $("queue-title").focus();

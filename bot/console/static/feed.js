@@ -4,7 +4,8 @@ import { $, announce, reportBackground } from "./dom.js";
 import { api, sessionEnded } from "./api.js";
 import { beep } from "./sound.js";
 import { state } from "./state.js";
-import { notifyNewcomer, notifyPassed, renderMine } from "./queue.js";
+import { notifyNewcomer, notifyPassed, notifyStillWaiting, renderMine } from "./queue.js";
+import { availabilityChanged, isAvailable } from "./availability.js";
 
 // What each part of the page reloads from, given by console.js: "queue", "left", "mine", "detail", and so on.
 const loaders = {};
@@ -109,12 +110,22 @@ function onEvent(event) {
   }
   switch (event.kind) {
     case "created":
-      beep();
-      refreshSoon("queue").then(() => notifyNewcomer(id, false));
-      break;
     case "escalated":
-      beep();
-      refreshSoon("queue").then(() => notifyNewcomer(id, true));
+      // Seen, heard and announced by the nurses who are available; the queue changes for everyone.
+      if (isAvailable()) beep();
+      refreshSoon("queue").then(() => {
+        if (isAvailable()) notifyNewcomer(id, event.kind === "escalated");
+      });
+      break;
+    case "urgent_unclaimed":
+      if (isAvailable()) beep();
+      refreshSoon("queue").then(() => {
+        if (isAvailable()) notifyStillWaiting(id, event.detail.waited_seconds);
+      });
+      break;
+    case "availability":
+      availabilityChanged(event.detail);
+      refreshSoon("team");
       break;
     case "message_left":
       refreshSoon("left").then(() => announce("A new message was left out of hours."));

@@ -12,12 +12,15 @@ const LONG_WAIT_SECONDS = 10 * 60;
 export function hideNotice() {
   $("notice").hidden = true;
   $("notice-text").textContent = "";
+  state.noticeFor = null;
   window.clearTimeout(state.noticeTimer);
 }
 
-function showNotice(text) {
+// The notice names the conversation it is about (`id`), so that it can go once that person is claimed.
+function showNotice(text, id = null) {
   $("notice-text").textContent = text;
   $("notice").hidden = false;
+  state.noticeFor = id;
   window.clearTimeout(state.noticeTimer);
   state.noticeTimer = window.setTimeout(hideNotice, 60000);
 }
@@ -28,9 +31,18 @@ export function notifyNewcomer(id, escalated) {
   const urgent = item.priority === "urgent";
   const opening = escalated ? "Now urgent" : urgent ? "Urgent: someone new is waiting" : "Someone new is waiting";
   const text = `${opening}: ${item.reason} (${channelName(item.channel)}).`;
-  showNotice(text);
+  showNotice(text, id);
   const count = state.queue.length;
   announce(`${text} ${count} ${count === 1 ? "person" : "people"} waiting.`);
+}
+
+// An urgent chat left unclaimed (the sweep's `urgent_unclaimed`): the available nurses are alerted again.
+export function notifyStillWaiting(id, waitedSeconds) {
+  const item = state.queue.find((entry) => entry.id === id);
+  if (!item) return;
+  const text = `Urgent, still waiting after ${duration(waitedSeconds)}: ${item.reason} (${channelName(item.channel)}).`;
+  showNotice(text, id);
+  announce(text);
 }
 
 // A colleague (or an admin) has passed a conversation to this nurse: it is now in "My conversations".

@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { connect, disconnect } from "./feed.js";
 import { hideNotice, renderLeft, renderMine, renderQueue } from "./queue.js";
 import { renderSoundToggle, unlockAudio } from "./sound.js";
+import { renderAvailability } from "./availability.js";
 import { showRoleChoices } from "./admin.js";
 import { showOutcomeChoices } from "./conversation.js";
 import { clearHistory, showHistoryChoices } from "./history.js";
@@ -71,6 +72,7 @@ function startWorkspace(nurse) {
   $("signed-in-as").textContent = `${nurse.display_name} (${roleName(nurse.role).toLowerCase()})`;
   $("admin").hidden = nurse.role !== "admin";
   renderSoundToggle();
+  renderAvailability();
   state.mine = new Map();
   renderQueue();
   renderMine();
