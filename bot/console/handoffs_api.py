@@ -23,12 +23,12 @@ from bot.console.api import (
     path_id,
     queue_json,
     signed_in,
-    signed_in_nurse,
     text_field,
 )
 from bot.console.auth import ApiError
 from bot.console.events import event_stream, parse_last_event_id
 from bot.console.replies import render
+from bot.handoff.inbox import Inbox
 from bot.handoff.left_messages import message_text
 from bot.handoff.notes import HandoffNotes
 from bot.handoff.nurses import NurseView
@@ -49,14 +49,6 @@ CLAIMED_BY_ANOTHER = "Another nurse has already claimed this conversation."
 async def queue(request: Request) -> HTTPResponse:
     items = await blocking(console(request).handoffs.service.queue)
     return json_response({"queue": [queue_json(item) for item in items]})
-
-
-@signed_in()
-async def mine(request: Request) -> HTTPResponse:
-    """The conversations the signed-in nurse has claimed, kept on the server so any computer shows them."""
-    nurse = await signed_in_nurse(request)
-    views = await blocking(console(request).handoffs.service.claimed_by_nurse, nurse.id)
-    return json_response({"handoffs": [handoff_json(view) for view in views]})
 
 
 async def load_detail(request: Request, handoff_id: int) -> Tuple[HandoffView, List[MessageView]]:
@@ -129,6 +121,7 @@ async def reply(request: Request, handoff_id: str) -> HTTPResponse:
     text = text_field(json_body(request), "text", MAX_REPLY_CHARS)
     service = console(request).handoffs.service
     message = await as_claiming_nurse(request, number, "reply", service.reply, text)
+    await blocking(Inbox(service).mark_read, number, request.ctx.nurse.id, message.id)  # replying, she has read it
     return json_response({"message": message_json(message)}, status=201)
 
 
@@ -209,7 +202,6 @@ async def saved_replies(request: Request) -> HTTPResponse:
 
 ROUTES: List[Tuple[str, str, Handler]] = [
     ("GET", "/api/queue", queue),
-    ("GET", "/api/mine", mine),
     ("GET", "/api/handoffs/<handoff_id>", handoff_detail),
     ("POST", "/api/handoffs/<handoff_id>/claim", claim),
     ("POST", "/api/handoffs/<handoff_id>/reply", reply),

@@ -9,7 +9,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
-from bot.console import admin_api, handoffs_api, history_api, journey_api, session_api, workspace_api
+from bot.console import admin_api, handoffs_api, history_api, inbox_api, journey_api, session_api, workspace_api
 from bot.console.api import Handler, console
 
 
@@ -20,6 +20,7 @@ async def openapi(request: Request) -> HTTPResponse:
 ROUTES: List[Tuple[str, str, Handler]] = [
     *session_api.ROUTES,
     *handoffs_api.ROUTES,
+    *inbox_api.ROUTES,
     *admin_api.ROUTES,
     *journey_api.ROUTES,
     *workspace_api.ROUTES,

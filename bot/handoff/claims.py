@@ -76,6 +76,7 @@ class Claims:
             state="waiting",
             claimed_by=None,
             claimed_at=None,
+            read_up_to=None,  # whoever takes it next has read none of it
         )
         if not moved:
             return False
@@ -204,6 +205,7 @@ class Claims:
             state="claimed",
             claimed_by=target.id,
             claimed_at=handoff.claimed_at or service._now(),  # the wait the person had stays what it was
+            read_up_to=None,  # the new nurse has read none of it
         )
         if not moved:
             raise Conflict(f"handoff {handoff.id} is {handoff.state}: it cannot be passed on")

@@ -95,6 +95,8 @@ class Handoff(Base):
     told_position = Column(Integer, nullable=True)
     # When an urgent chat left unclaimed was last alerted again (bot/handoff/urgent_alerts.py).
     urgent_alerted_at = Column(DateTime(timezone=True), nullable=True)
+    # The last handoff_messages.id the nurse looking after it has seen (bot/handoff/inbox.py); None when they change.
+    read_up_to = Column(Integer, nullable=True)
 
 
 class HandoffMessage(Base):

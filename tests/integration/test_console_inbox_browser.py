@@ -15,7 +15,7 @@ from tests.integration.console_fixtures import (  # noqa: F401 (fixtures)
     browser_console,
     chromium,
 )
-from tests.integration.test_console_workspace_browser import open_page, press
+from tests.integration.test_console_workspace_browser import claim_by_keyboard, open_page, press, waiting_person
 
 REALERT = dt.timedelta(minutes=5)
 
@@ -77,3 +77,56 @@ def test_an_away_nurse_is_not_alerted_and_an_available_one_is_alerted_again_whil
     finally:
         jo_context.close()
         sam_context.close()
+
+
+def test_my_conversations_show_last_message_live_wait_and_unread_and_the_banner_goes_once_claimed(
+    chromium,  # noqa: F811 (fixture)
+    browser_console: BrowserConsole,  # noqa: F811 (fixture)
+):
+    from playwright.sync_api import expect
+
+    service, url = browser_console.service, browser_console.server.url
+    browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
+    sam = browser_console.accounts.create("sam", "Sam Patel", PASSWORD)
+    errors: list[str] = []
+    found: dict[str, str] = {}
+    context, page = open_page(chromium, url, "jo", errors, page_clock=True)
+    try:
+        scan, scan_person = waiting_person(service, "Asked about scan results")
+        pain, _ = waiting_person(service, "Pain in my side")
+        claim_by_keyboard(page, scan)
+        claim_by_keyboard(page, pain)  # the second is open now
+        entry = page.locator(f'#mine button[data-id="{scan}"]')
+        other = page.locator(f'#mine button[data-id="{pain}"]')
+        expect(entry).to_contain_text("waiting for you under a minute")
+        expect(entry).to_contain_text("“I've found a lump near my scar”")
+
+        service.person_says(scan_person, "Is anyone there? It has got worse.")
+        expect(entry.locator(".badge.unread")).to_have_text("1 unread")
+        expect(entry).to_contain_text("“Is anyone there? It has got worse.”")
+        expect(other.locator(".badge.unread")).to_have_count(0)  # read as it was opened
+        page.clock.fast_forward("02:05")  # the waits move on with no new data from the server
+        expect(entry).to_contain_text("waiting for you 2 min")
+        expect(other).to_contain_text("waiting for you 2 min")
+        check_accessibility(page, "my conversations with an unread message", found)
+
+        press(page, entry)
+        expect(page.locator("#conversation-title")).to_have_text(f"Conversation {scan}")
+        expect(entry.locator(".badge.unread")).to_have_count(0)  # seen
+        page.get_by_label("Reply to the person").focus()
+        page.keyboard.type("Sorry for the wait, I'm reading your messages now.")
+        page.keyboard.press("Enter")
+        expect(entry).to_contain_text("answered")
+        expect(other).to_contain_text("waiting for you")
+
+        # Someone new: the banner says so, and goes once a colleague has claimed them.
+        newcomer, _ = waiting_person(service, "Worried about a rash")
+        expect(page.locator("#notice-text")).to_have_text("Someone new is waiting: Worried about a rash (Web chat).")
+        check_accessibility(page, "someone new is waiting", found)
+        service.claim(newcomer, sam.id)
+        expect(page.locator("#notice")).to_be_hidden()
+        expect(page.locator(f'#queue button[data-id="{newcomer}"]')).to_have_count(0)
+        assert errors == []
+        assert_accessible(found)
+    finally:
+        context.close()

@@ -4,7 +4,7 @@
 import { $, announce, clock, el, fillSelect, reportBackground } from "./dom.js";
 import { api } from "./api.js";
 import { refreshSoon } from "./feed.js";
-import { addMine, removeMine, renderMine } from "./queue.js";
+import { addMine, markRead, removeMine } from "./queue.js";
 import { authorName, channelName, endedText, outcomes, priorityName, state } from "./state.js";
 
 function markCurrent() {
@@ -28,10 +28,6 @@ export async function openConversation(id, { focus = true } = {}) {
   $("note-text").value = "";
   $("transfer-form").reset();
   $("close-form").reset();
-  if (state.mine.has(id)) {
-    state.mine.get(id).unread = false;
-    renderMine();
-  }
   markCurrent();
   try {
     await loadDetail(id);
@@ -47,6 +43,8 @@ export async function loadDetail(id) {
   if (request !== state.detailRequest || state.openId !== id) return;
   state.open = data;
   renderDetail(data);
+  const last = data.messages[data.messages.length - 1];
+  if (last && state.mine.has(id)) markRead(id, last.id).catch(reportBackground);  // read as the nurse sees it
 }
 
 function messageEntry(message) {

@@ -4,7 +4,7 @@ import { $, announce, reportBackground } from "./dom.js";
 import { api, sessionEnded } from "./api.js";
 import { beep } from "./sound.js";
 import { state } from "./state.js";
-import { notifyNewcomer, notifyPassed, notifyStillWaiting, renderMine } from "./queue.js";
+import { notifyNewcomer, notifyPassed, notifyStillWaiting } from "./queue.js";
 import { availabilityChanged, isAvailable } from "./availability.js";
 
 // What each part of the page reloads from, given by console.js: "queue", "left", "mine", "detail", and so on.
@@ -133,14 +133,16 @@ function onEvent(event) {
     case "person_message":
       if (open) refreshSoon("detail");
       if (state.queue.some((item) => item.id === id)) refreshSoon("queue");
+      if (state.mine.has(id)) refreshSoon("mine");  // its last message, wait and unread count
       if (state.mine.has(id) && !open) {
-        state.mine.get(id).unread = true;
-        renderMine();
         beep();
         announce(`New message in your conversation: ${state.mine.get(id).reason}.`);
       }
       break;
     case "nurse_reply":
+      if (open) refreshSoon("detail");
+      if (state.mine.has(id)) refreshSoon("mine");  // answered: the wait stops
+      break;
     case "note_added":
       if (open) refreshSoon("detail");
       break;

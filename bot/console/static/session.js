@@ -26,6 +26,7 @@ function clearWorkspace() {
   state.queue = [];
   state.left = [];
   state.mine = new Map();
+  state.readUpTo = new Map();
   state.team = [];
   state.openId = null;
   state.open = null;

@@ -11,6 +11,7 @@ export const state = {
   rendered: new Set(),
   detailRequest: 0,
   mine: new Map(),
+  readUpTo: new Map(),  // conversation id -> the last message id marked read from here
   source: null,
   connection: "connecting",
   reconnectTimer: null,
