@@ -28,6 +28,7 @@ from bot.console.api import (
 from bot.console.auth import ApiError
 from bot.console.events import event_stream, parse_last_event_id
 from bot.console.replies import render
+from bot.handoff.earlier import earlier_conversations
 from bot.handoff.inbox import Inbox
 from bot.handoff.left_messages import message_text
 from bot.handoff.notes import HandoffNotes
@@ -72,15 +73,19 @@ def not_yours(view: HandoffView, nurse: NurseView, action: str) -> ApiError:
 
 @signed_in()
 async def handoff_detail(request: Request, handoff_id: str) -> HTTPResponse:
-    """The transcript, and apart from it the nurses' internal notes, which the person never sees."""
+    """The transcript, apart from it the nurses' internal notes (never for the person), and their earlier chats."""
     number = path_id(handoff_id, "conversation")
     view, messages = await load_detail(request, number)
-    notes = await blocking(HandoffNotes(console(request).handoffs.service).on, number)
+    handoffs = console(request).handoffs
+    notes = await blocking(HandoffNotes(handoffs.service).on, number)
+    retention = dt.timedelta(days=handoffs.retention_days)
+    earlier = await blocking(earlier_conversations, handoffs.service, number, retention)
     return json_response(
         {
             "handoff": handoff_json(view),
             "messages": [message_json(m) for m in messages],
             "notes": [note_json(n) for n in notes],
+            "earlier": [handoff_json(e) for e in earlier],
         }
     )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.clock import Clock, clock_from_env
-from bot.config import Settings
+from bot.config import DEFAULT_RETENTION_DAYS, Settings
 from bot.content.review import ContentReview
 from bot.db import make_session_factory, shared_engine
 from bot.handoff.nurses import NurseAccounts
@@ -25,6 +25,7 @@ class Handoffs:
     clock: Clock
     content: ContentReview  # for the content lead's page in the console
     pause: HandoffPause
+    retention_days: int = DEFAULT_RETENTION_DAYS  # how far back a person's earlier conversations are kept
 
 
 def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
@@ -36,6 +37,7 @@ def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
         clock=clock,
         content=ContentReview(sessions),
         pause=HandoffPause(sessions, clock),
+        retention_days=settings.retention_days,
     )
 
 

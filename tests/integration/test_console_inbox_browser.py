@@ -130,3 +130,42 @@ def test_my_conversations_show_last_message_live_wait_and_unread_and_the_banner_
         assert_accessible(found)
     finally:
         context.close()
+
+
+def test_the_person_s_earlier_conversations_are_shown_with_outcomes_and_open_by_keyboard(
+    chromium,  # noqa: F811 (fixture)
+    browser_console: BrowserConsole,  # noqa: F811 (fixture)
+):
+    from playwright.sync_api import expect
+
+    service, url = browser_console.service, browser_console.server.url
+    jo = browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
+    person = "sms-" + "5" * 64  # the keyed hash of their number: the number itself is never stored in the clear
+    before = service.request(person, "twilio", "Asked about scan results", transcript=[("person", "NURSE")]).handoff.id
+    service.claim(before, jo.id)
+    service.close(before, jo.id, "Call back arranged", "Rang her at 10am; results normal.")
+    now = service.request(person, "twilio", "Pain in my side", transcript=[("person", "NURSE")]).handoff.id
+    errors: list[str] = []
+    found: dict[str, str] = {}
+    context, page = open_page(chromium, url, "jo", errors)
+    try:
+        press(page, page.locator(f'#queue button[data-id="{now}"]'))
+        summary = page.locator("#earlier summary")
+        expect(summary).to_have_text("Earlier conversations with this person 1")
+        press(page, summary)
+        entry = page.locator(f'#earlier-list button[data-id="{before}"]')
+        expect(entry).to_contain_text("Closed: Call back arranged")
+        expect(entry).to_contain_text("Text message · with Jo Bloggs")
+        expect(entry).to_contain_text("Closing note: Rang her at 10am; results normal.")
+        check_accessibility(page, "a person's earlier conversations", found)
+
+        press(page, entry)
+        expect(page.locator("#conversation-title")).to_be_focused()
+        expect(page.locator("#conversation-title")).to_have_text(f"Conversation {before}")
+        expect(page.locator("#fact-state")).to_have_text("Closed: Call back arranged")
+        expect(summary).to_have_text("Earlier conversations with this person 0")  # none before the first
+        check_accessibility(page, "an earlier conversation open", found)
+        assert errors == []
+        assert_accessible(found)
+    finally:
+        context.close()

@@ -34,7 +34,7 @@ function wire() {
     history: () => loadHistory(),
   });
   // The lists are rebuilt on every change; a click (or Enter) on an entry opens its conversation.
-  for (const list of ["queue", "mine", "left-messages", "history-results"]) {
+  for (const list of ["queue", "mine", "left-messages", "history-results", "earlier-list"]) {
     $(list).addEventListener("click", (event) => {
       const entry = event.target.closest("button[data-id]");
       if (entry) openConversation(Number(entry.dataset.id));

@@ -5,6 +5,7 @@ import { $, announce, clock, el, fillSelect, reportBackground } from "./dom.js";
 import { api } from "./api.js";
 import { refreshSoon } from "./feed.js";
 import { addMine, markRead, removeMine } from "./queue.js";
+import { renderEarlier } from "./earlier.js";
 import { authorName, channelName, endedText, outcomes, priorityName, state } from "./state.js";
 
 function markCurrent() {
@@ -108,7 +109,7 @@ function baseStateText(handoff, mine) {
   return endedText(handoff);
 }
 
-function renderDetail({ handoff, messages, notes }) {
+function renderDetail({ handoff, messages, notes, earlier }) {
   const mine = handoff.state === "claimed" && handoff.claimed_by === state.me.id;
   $("conversation-placeholder").hidden = true;
   $("conversation-body").hidden = false;
@@ -124,6 +125,7 @@ function renderDetail({ handoff, messages, notes }) {
   $("fact-conversation").textContent = handoff.conversation_id;
   $("fact-closing-note").textContent = handoff.closing_note || "";
   $("fact-closing-note-row").hidden = !handoff.closing_note;
+  renderEarlier(earlier || []);
 
   const transcript = $("transcript");
   const first = state.rendered.size === 0;
