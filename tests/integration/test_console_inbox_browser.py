@@ -169,3 +169,45 @@ def test_the_person_s_earlier_conversations_are_shown_with_outcomes_and_open_by_
         assert_accessible(found)
     finally:
         context.close()
+
+
+def test_an_admin_finds_a_stuck_chat_and_puts_it_back_in_the_queue_by_keyboard(
+    chromium,  # noqa: F811 (fixture)
+    browser_console: BrowserConsole,  # noqa: F811 (fixture)
+):
+    from playwright.sync_api import expect
+
+    service, url = browser_console.service, browser_console.server.url
+    jo = browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)  # never signed in here: her chat is stuck
+    browser_console.accounts.create("ann", "Ann Admin", PASSWORD, "admin")
+    handoff, conversation = waiting_person(service, "Asked about scan results")
+    service.claim(handoff, jo.id)
+    errors: list[str] = []
+    found: dict[str, str] = {}
+    context, page = open_page(chromium, url, "ann", errors)
+    page.on("dialog", lambda dialog: dialog.accept())  # "Put this conversation back in the queue…?"
+    try:
+        entry = page.locator(f'#claimed button[data-id="{handoff}"]')
+        expect(entry).to_contain_text("Nurse not signed in")
+        expect(entry).to_contain_text("Jo Bloggs · claimed")
+        check_accessibility(page, "the chats nurses hold, one stuck", found)
+
+        press(page, entry)
+        expect(page.locator("#conversation-title")).to_be_focused()
+        expect(page.locator("#fact-state")).to_have_text("Claimed by Jo Bloggs")
+        expect(page.locator("#reply-form")).to_be_hidden()  # not hers to answer
+        press(page, page.get_by_role("button", name="Put back in the queue"))
+        expect(page.locator("#fact-state")).to_have_text("Waiting for a nurse")
+        expect(page.locator("#queue-title")).to_be_focused()
+        expect(page.locator(f'#queue button[data-id="{handoff}"]')).to_have_count(1)
+        expect(entry).to_have_count(0)
+        expect(page.locator("#claimed-empty")).to_be_visible()
+        expect(page.locator("#transcript .msg-system").last).to_contain_text("Ann Admin")
+        check_accessibility(page, "a stuck chat back in the queue", found)
+        view, _ = service.detail(handoff)
+        assert (view.state, view.claimed_by) == ("waiting", None)
+        assert any("queue" in m.text for m in service.pending_for(conversation))  # the person is told their place
+        assert errors == []
+        assert_accessible(found)
+    finally:
+        context.close()

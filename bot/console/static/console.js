@@ -12,6 +12,7 @@ import {
 } from "./conversation.js";
 import { addNurse, loadAdmin, loadPause, submitPause } from "./admin.js";
 import { addNote, loadTeam, transfer } from "./handover.js";
+import { loadClaimed } from "./claimed.js";
 import { loadHistory, searchHistory, turnPage } from "./history.js";
 import { changeOwnPassword, resumeSession, sessionEnded, signIn, signOut } from "./session.js";
 import { toggleSound, unlockAudio } from "./sound.js";
@@ -32,9 +33,10 @@ function wire() {
     replies: () => loadSavedReplies(),
     team: () => loadTeam(),
     history: () => loadHistory(),
+    claimed: () => loadClaimed(),
   });
   // The lists are rebuilt on every change; a click (or Enter) on an entry opens its conversation.
-  for (const list of ["queue", "mine", "left-messages", "history-results", "earlier-list"]) {
+  for (const list of ["queue", "mine", "left-messages", "history-results", "earlier-list", "claimed"]) {
     $(list).addEventListener("click", (event) => {
       const entry = event.target.closest("button[data-id]");
       if (entry) openConversation(Number(entry.dataset.id));

@@ -152,6 +152,7 @@ function onEvent(event) {
       break;
     default:
       refreshSoon("queue");
+      if (state.me.role === "admin") refreshSoon("claimed");  // who holds which chat
       if (open) refreshSoon("detail");
       if (state.left.some((item) => item.id === id)) refreshSoon("left");
       if (state.mine.has(id)) {

@@ -22,7 +22,9 @@ function showSignIn(note, error) {
 }
 
 function clearWorkspace() {
-  for (const id of ["queue", "mine", "left-messages", "transcript", "stats-body", "nurses-body"]) $(id).replaceChildren();
+  for (const id of ["queue", "mine", "left-messages", "transcript", "stats-body", "nurses-body", "claimed"]) {
+    $(id).replaceChildren();
+  }
   state.queue = [];
   state.left = [];
   state.mine = new Map();
@@ -72,6 +74,7 @@ function startWorkspace(nurse) {
   $("session-bar").hidden = false;
   $("signed-in-as").textContent = `${nurse.display_name} (${roleName(nurse.role).toLowerCase()})`;
   $("admin").hidden = nurse.role !== "admin";
+  $("claimed-panel").hidden = nurse.role !== "admin";
   renderSoundToggle();
   renderAvailability();
   state.mine = new Map();
