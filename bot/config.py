@@ -9,6 +9,8 @@ from typing import Mapping, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+DEFAULT_RETENTION_DAYS = 90  # HELPLINE_RETENTION_DAYS: conversations older than this are deleted (bot/retention.py)
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -62,6 +64,6 @@ class Settings:
             rasa_url=env.get("HELPLINE_RASA_URL", "http://localhost:5005"),
             tracker_database_url=env.get("HELPLINE_TRACKER_DATABASE_URL")
             or f"sqlite:///{env.get('TRACKER_DB') or data_dir / 'tracker.db'}",
-            retention_days=int(env.get("HELPLINE_RETENTION_DAYS", "90")),
+            retention_days=int(env.get("HELPLINE_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))),
             trusted_proxies=tuple(p.strip() for p in env.get("HELPLINE_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )

@@ -133,4 +133,10 @@ def clear_session_cookie(response: HTTPResponse, request: Request) -> None:
 
 
 def nurse_json(nurse: NurseView) -> Dict[str, Any]:
-    return {"id": nurse.id, "username": nurse.username, "display_name": nurse.display_name, "role": nurse.role}
+    return {
+        "id": nurse.id,
+        "username": nurse.username,
+        "display_name": nurse.display_name,
+        "role": nurse.role,
+        "availability": nurse.availability,
+    }

@@ -24,12 +24,13 @@ from bot.console.api import (
     path_id,
     queue_json,
     signed_in,
-    signed_in_nurse,
     text_field,
 )
 from bot.console.auth import ApiError
 from bot.console.events import event_stream, parse_last_event_id
 from bot.console.replies import render
+from bot.handoff.earlier import earlier_conversations
+from bot.handoff.inbox import Inbox
 from bot.handoff.left_messages import message_text
 from bot.handoff.notes import HandoffNotes
 from bot.handoff.nurses import NurseView
@@ -53,14 +54,6 @@ async def queue(request: Request) -> HTTPResponse:
     return json_response({"queue": [queue_json(item) for item in items]})
 
 
-@signed_in()
-async def mine(request: Request) -> HTTPResponse:
-    """The conversations the signed-in nurse has claimed, kept on the server so any computer shows them."""
-    nurse = await signed_in_nurse(request)
-    views = await blocking(console(request).handoffs.service.claimed_by_nurse, nurse.id)
-    return json_response({"handoffs": [handoff_json(view) for view in views]})
-
-
 async def load_detail(request: Request, handoff_id: int) -> Tuple[HandoffView, List[MessageView]]:
     try:
         return await blocking(console(request).handoffs.service.detail, handoff_id)
@@ -82,15 +75,19 @@ def not_yours(view: HandoffView, nurse: NurseView, action: str) -> ApiError:
 
 @signed_in()
 async def handoff_detail(request: Request, handoff_id: str) -> HTTPResponse:
-    """The transcript, and apart from it the nurses' internal notes, which the person never sees."""
+    """The transcript, apart from it the nurses' internal notes (never for the person), and their earlier chats."""
     number = path_id(handoff_id, "conversation")
     view, messages = await load_detail(request, number)
-    notes = await blocking(HandoffNotes(console(request).handoffs.service).on, number)
+    handoffs = console(request).handoffs
+    notes = await blocking(HandoffNotes(handoffs.service).on, number)
+    retention = dt.timedelta(days=handoffs.retention_days)
+    earlier = await blocking(earlier_conversations, handoffs.service, number, retention)
     return json_response(
         {
             "handoff": handoff_json(view),
             "messages": [message_json(m) for m in messages],
             "notes": [note_json(n) for n in notes],
+            "earlier": [handoff_json(e) for e in earlier],
         }
     )
 
@@ -131,6 +128,7 @@ async def reply(request: Request, handoff_id: str) -> HTTPResponse:
     text = text_field(json_body(request), "text", MAX_REPLY_CHARS)
     service = console(request).handoffs.service
     message = await as_claiming_nurse(request, number, "reply", service.reply, text)
+    await blocking(Inbox(service).mark_read, number, request.ctx.nurse.id, message.id)  # replying, she has read it
     return json_response({"message": message_json(message)}, status=201)
 
 
@@ -220,7 +218,6 @@ async def saved_replies(request: Request) -> HTTPResponse:
 
 ROUTES: List[Tuple[str, str, Handler]] = [
     ("GET", "/api/queue", queue),
-    ("GET", "/api/mine", mine),
     ("GET", "/api/handoffs/<handoff_id>", handoff_detail),
     ("POST", "/api/handoffs/<handoff_id>/claim", claim),
     ("POST", "/api/handoffs/<handoff_id>/reply", reply),

@@ -1,4 +1,4 @@
-"""Console routes for claims that outlive their nurse: release to the queue, pass to another nurse.
+"""Console routes for claims that outlive their nurse: the claimed chats (admins), release to the queue, pass on.
 
 Sign-in and sign-out are recorded here too, so that the sweep (bot/handoff/sweeper.py) can put a
 claim back in the queue when its nurse has gone. Replies to left messages use the ordinary reply route.
@@ -45,6 +45,13 @@ def _explain(error: HandoffError, number: int) -> ApiError:
     return ApiError(error.status, str(error))
 
 
+@api.signed_in("admin")
+async def held(request: Request) -> HTTPResponse:
+    """Every claimed conversation and whether its nurse is signed in now: an admin finds a stuck chat here."""
+    rows = await api.blocking(claims(api.console(request)).held)
+    return json_response({"handoffs": [{**api.handoff_json(view), "nurse_signed_in": on} for view, on in rows]})
+
+
 @api.signed_in()
 async def release(request: Request, handoff_id: str) -> HTTPResponse:
     """Back to the waiting queue now (an admin, or the nurse who has it)."""
@@ -75,6 +82,7 @@ async def reassign(request: Request, handoff_id: str) -> HTTPResponse:
 
 
 ROUTES: List[Tuple[str, str, Any]] = [
+    ("GET", "/api/claimed", held),
     ("POST", "/api/handoffs/<handoff_id>/release", release),
     ("POST", "/api/handoffs/<handoff_id>/reassign", reassign),
 ]

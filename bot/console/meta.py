@@ -1,7 +1,7 @@
 """The console page's words for stored names, its outcomes and its limits: GET /api/meta, so the page copies none.
 
 The keys are the values the API returns: each input channel's `name()` (as Rasa records it) and
-bot/handoff/models.py's STATES, AUTHORS, PRIORITIES and ROLES; tests/bot/console/test_meta.py checks
+bot/handoff/models.py's STATES, AUTHORS, PRIORITIES, ROLES and AVAILABILITY; tests/bot/console/test_meta.py checks
 that each table covers them all, so a new state or channel cannot reach the page without words.
 """
 
@@ -30,6 +30,7 @@ STATE_NAMES = {
 }
 AUTHOR_NAMES = {"person": "Person", "bot": "Bot", "nurse": "Nurse", "system": "System"}
 PRIORITY_NAMES = {"normal": "Normal", "urgent": "Urgent"}
+AVAILABILITY_NAMES = {"available": "Available", "away": "Away"}  # a nurse's own choice: alerted, or not
 ROLE_NAMES = {"nurse": "Nurse", "admin": "Administrator"}  # in the order the page offers them; the first is the default
 # The outcomes a nurse chooses from when closing, in the order offered, and the search offers. Stored as written, with
 # the closing note apart (handoffs.closing_note); the page asks for a note with the one that needs it.
@@ -60,6 +61,7 @@ def page_meta() -> Dict[str, Any]:
         "authors": AUTHOR_NAMES,
         "priorities": PRIORITY_NAMES,
         "roles": ROLE_NAMES,
+        "availability": AVAILABILITY_NAMES,
         "outcomes": [{"text": outcome, "needs_note": outcome == OUTCOME_NEEDING_NOTE} for outcome in OUTCOMES],
         "limits": LIMITS,
         "typing": {"every_seconds": TYPING_EVERY_SECONDS, "shown_seconds": TYPING_SHOWN_SECONDS},

@@ -13,6 +13,7 @@ from bot.console import (
     admin_api,
     handoffs_api,
     history_api,
+    inbox_api,
     journey_api,
     learning_api,
     reports_api,
@@ -29,6 +30,7 @@ async def openapi(request: Request) -> HTTPResponse:
 ROUTES: List[Tuple[str, str, Handler]] = [
     *session_api.ROUTES,
     *handoffs_api.ROUTES,
+    *inbox_api.ROUTES,
     *admin_api.ROUTES,
     *journey_api.ROUTES,
     *workspace_api.ROUTES,

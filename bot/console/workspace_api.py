@@ -1,4 +1,4 @@
-"""Console routes for working as a team: who is signed in, passing a chat on, and internal notes.
+"""Console routes for working as a team: who is signed in and available, passing a chat on, and internal notes.
 
 A nurse transfers a chat they look after to a signed-in colleague, or back to the queue, with a note for
 whoever takes it. Internal notes are for nurses only: they are never sent to the person (bot/handoff/notes.py).
@@ -29,7 +29,9 @@ from bot.console.api import (
 from bot.console.auth import ApiError
 from bot.console.handoffs_api import as_claiming_nurse, load_detail, not_yours
 from bot.console.journey_api import claims
+from bot.handoff.availability import Availability
 from bot.handoff.claims import NotSignedIn
+from bot.handoff.models import AVAILABILITY
 from bot.handoff.notes import HandoffNotes
 from bot.handoff.nurses import TeamMember
 from bot.handoff.service import Conflict, HandoffError, NotFound
@@ -45,6 +47,7 @@ def team_json(member: TeamMember) -> Dict[str, Any]:
         "role": member.role,
         "active": member.active,
         "signed_in": member.signed_in,
+        "availability": member.availability,
     }
 
 
@@ -90,8 +93,19 @@ async def add_note(request: Request, handoff_id: str) -> HTTPResponse:
     return json_response({"note": note_json(note)}, status=201)
 
 
+@signed_in()
+async def set_availability(request: Request) -> HTTPResponse:
+    """The nurse's own availability: `available` nurses are alerted when someone urgent arrives, `away` ones are not."""
+    chosen = json_body(request).get("availability")
+    if chosen not in AVAILABILITY:
+        raise ApiError(422, f"'availability' must be one of {', '.join(AVAILABILITY)}.")
+    availability = Availability(console(request).handoffs.service)
+    return json_response({"availability": await blocking(availability.set, request.ctx.nurse.id, chosen)})
+
+
 ROUTES: List[Tuple[str, str, Handler]] = [
     ("GET", "/api/team", team),
+    ("POST", "/api/me/availability", set_availability),
     ("POST", "/api/handoffs/<handoff_id>/transfer", transfer),
     ("POST", "/api/handoffs/<handoff_id>/notes", add_note),
 ]

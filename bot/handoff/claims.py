@@ -18,7 +18,7 @@ from bot.handoff.models import Handoff, HandoffMessage, Nurse
 from bot.handoff.notes import HandoffNotes, checked_note
 from bot.handoff.nurses import signed_in_now
 from bot.handoff.queue_notices import tell_place
-from bot.handoff.service import Conflict, HandoffError, HandoffService, HandoffView, NotFound, _aware
+from bot.handoff.service import Conflict, HandoffError, HandoffService, HandoffView, NotFound, _aware, _view
 from bot.handoff.timing import JourneyTimes
 from bot.wording import Wording
 
@@ -76,6 +76,7 @@ class Claims:
             state="waiting",
             claimed_by=None,
             claimed_at=None,
+            read_up_to=None,  # whoever takes it next has read none of it
         )
         if not moved:
             return False
@@ -121,6 +122,19 @@ class Claims:
                 if handoff is not None and handoff.claimed_by == nurse.id:
                     released += self._back_to_queue(session, handoff, text, "released", None, unit, reason=why)
         return released
+
+    def held(self) -> list[tuple[HandoffView, bool]]:
+        """Every claimed conversation, the longest held first, and whether its nurse is signed in now (for admins)."""
+        service = self._service
+        now = service._now()
+        with service._sessions() as session:
+            rows = session.execute(
+                select(Handoff, Nurse)
+                .join(Nurse, Nurse.id == Handoff.claimed_by)
+                .where(Handoff.state == "claimed")
+                .order_by(Handoff.claimed_at, Handoff.id)
+            ).all()
+            return [(_view(handoff, nurse.display_name), signed_in_now(nurse, now)) for handoff, nurse in rows]
 
     def _claimed(self, session, handoff_id: int) -> Handoff:
         handoff = session.get(Handoff, handoff_id)
@@ -204,6 +218,7 @@ class Claims:
             state="claimed",
             claimed_by=target.id,
             claimed_at=handoff.claimed_at or service._now(),  # the wait the person had stays what it was
+            read_up_to=None,  # the new nurse has read none of it
         )
         if not moved:
             raise Conflict(f"handoff {handoff.id} is {handoff.state}: it cannot be passed on")

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Optional
 
 from bot.clock import Clock, clock_from_env
-from bot.config import Settings
+from bot.config import DEFAULT_RETENTION_DAYS, Settings
 from bot.content.review import ContentReview
 from bot.db import make_session_factory, shared_engine
 from bot.handoff.nurses import NurseAccounts
@@ -28,6 +28,7 @@ class Handoffs:
     content: ContentReview  # for the content lead's page in the console
     pause: HandoffPause
     reports: Optional[Reports] = None  # the admins' reports (bot/reports); None where a test needs none
+    retention_days: int = DEFAULT_RETENTION_DAYS  # how far back a person's earlier conversations are kept
 
 
 def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
@@ -41,6 +42,7 @@ def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
         content=ContentReview(sessions),
         pause=HandoffPause(sessions, clock),
         reports=Reports(sessions, lambda: shared_engine(settings.tracker_database_url), lambda: hours.tz, clock),
+        retention_days=settings.retention_days,
     )
 
 

@@ -23,6 +23,8 @@ OPEN_STATES = ("waiting", "claimed")
 KINDS = ("live", "message")  # a live chat, or a message left out of hours
 NORMAL, URGENT = PRIORITIES = ("normal", "urgent")  # an urgent handoff goes before every normal one
 ROLES = ("nurse", "admin")
+# A nurse's own choice in the console: an available nurse is alerted when someone urgent arrives, an away one is not.
+AVAILABILITY = ("available", "away")
 AUTHORS = ("person", "bot", "nurse", "system")
 OPEN_WHERE = text("state IN ('waiting', 'claimed')")
 
@@ -48,6 +50,9 @@ class Nurse(Base):
     # Raised on sign-out and deactivation: tokens that carry an older version stop working.
     token_version = Column(Integer, nullable=False, default=0, server_default="0")
     last_signed_in_at = Column(DateTime(timezone=True), nullable=True)
+    # One of AVAILABILITY, checked by bot/handoff/availability.py (SQLite could add no constraint without
+    # rebuilding a table that others refer to).
+    availability = Column(String(10), nullable=False, default="available", server_default="available")
 
 
 class Handoff(Base):
@@ -88,6 +93,10 @@ class Handoff(Base):
     away_since = Column(DateTime(timezone=True), nullable=True)
     # The queue position the person was last told, so that a move up is told once.
     told_position = Column(Integer, nullable=True)
+    # When an urgent chat left unclaimed was last alerted again (bot/handoff/urgent_alerts.py).
+    urgent_alerted_at = Column(DateTime(timezone=True), nullable=True)
+    # The last handoff_messages.id the nurse looking after it has seen (bot/handoff/inbox.py); None when they change.
+    read_up_to = Column(Integer, nullable=True)
 
 
 class HandoffMessage(Base):

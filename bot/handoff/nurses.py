@@ -37,6 +37,7 @@ class NurseView:
     created_at: dt.datetime
     token_version: int = 0
     last_signed_in_at: Optional[dt.datetime] = None
+    availability: str = "available"  # one of models.AVAILABILITY (bot/handoff/availability.py)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class TeamMember:
     role: str
     active: bool
     signed_in: bool
+    availability: str = "available"
 
 
 def _utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
@@ -65,6 +67,7 @@ def _view(nurse: Nurse) -> NurseView:
         _utc(nurse.created_at),  # type: ignore[arg-type]
         nurse.token_version or 0,
         _utc(nurse.last_signed_in_at),
+        nurse.availability,
     )
 
 
@@ -150,7 +153,10 @@ class NurseAccounts:
         now = self._now()
         with self._sessions() as session:
             rows = session.execute(select(Nurse).order_by(Nurse.display_name, Nurse.id)).scalars()
-            return [TeamMember(n.id, n.display_name, n.role, bool(n.active), signed_in_now(n, now)) for n in rows]
+            return [
+                TeamMember(n.id, n.display_name, n.role, bool(n.active), signed_in_now(n, now), n.availability)
+                for n in rows
+            ]
 
     def get(self, nurse_id: int) -> Optional[NurseView]:
         with self._sessions() as session:

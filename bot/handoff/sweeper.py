@@ -5,6 +5,7 @@
 - Abandoned chats: a waiting person gone too long leaves the live queue (bot/handoff/presence.py).
 - Stuck claims: back to the queue when their nurse is gone (bot/handoff/claims.py).
 - Queue moves: each waiting person whose place changed is told (bot/handoff/queue_notices.py).
+- Urgent chats left unclaimed: alerted again to the available nurses (bot/handoff/urgent_alerts.py).
 
 Every change is a guarded update, so several processes sweeping at once make each change once.
 """
@@ -21,6 +22,7 @@ from sqlalchemy import select, update
 from bot.handoff.journey import Journey
 from bot.handoff.models import Handoff, HandoffMessage
 from bot.handoff.notices import notice, reply_after
+from bot.handoff.urgent_alerts import realert_unclaimed
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ class Swept:
     abandoned: int = 0
     released: int = 0
     told: int = 0
+    realerted: int = 0
 
 
 class HandoffSweeper:
@@ -86,6 +89,7 @@ class HandoffSweeper:
             abandoned=journey.presence.abandon_idle(),
             released=journey.claims.release_stuck(),
             told=journey.queue_notices.tell_moves(),
+            realerted=realert_unclaimed(journey.service, journey.times.urgent_realert),
         )
 
     async def run(self) -> None:

@@ -9,6 +9,8 @@
   accepted, gets their place back.
 - HELPLINE_CLAIM_RELEASE_MINUTES (10): a chat whose nurse signed out, or whose session ended, this long
   ago goes back to the queue.
+- HELPLINE_URGENT_REALERT_MINUTES (5): an urgent chat still unclaimed this long after it arrived, or after its
+  last alert, alerts every available nurse again (bot/handoff/urgent_alerts.py); 0 turns this off.
 - HELPLINE_SWEEP_SECONDS (15): how often each Rasa process checks for closing time, abandoned chats,
   stuck claims and queue moves.
 """
@@ -43,6 +45,7 @@ class JourneyTimes:
     silent_abandon: dt.timedelta = dt.timedelta(minutes=30)
     return_window: dt.timedelta = dt.timedelta(hours=4)
     claim_release: dt.timedelta = dt.timedelta(minutes=10)
+    urgent_realert: dt.timedelta = dt.timedelta(minutes=5)
     sweep_seconds: float = 15.0
 
     @classmethod
@@ -64,6 +67,9 @@ class JourneyTimes:
             ),
             claim_release=dt.timedelta(
                 minutes=_number(env, "HELPLINE_CLAIM_RELEASE_MINUTES", default.claim_release.total_seconds() / 60)
+            ),
+            urgent_realert=dt.timedelta(
+                minutes=_number(env, "HELPLINE_URGENT_REALERT_MINUTES", default.urgent_realert.total_seconds() / 60)
             ),
             sweep_seconds=max(0.1, _number(env, "HELPLINE_SWEEP_SECONDS", default.sweep_seconds)),
         )

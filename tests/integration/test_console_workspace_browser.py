@@ -22,11 +22,16 @@ VIEWPORT = {"width": 1366, "height": 900}
 TRANSFER_NOTE = "She would like a call back after 3pm; her daughter may answer."
 
 
-def open_page(chromium, url: str, username: str, errors: list[str]):  # noqa: F811 (fixture)
-    """A browser of its own for each nurse, signed in, with the live feed connected."""
+def open_page(chromium, url: str, username: str, errors: list[str], *, page_clock: bool = False):  # noqa: F811 (fixture)
+    """A browser of its own for each nurse, signed in, with the live feed connected.
+
+    With `page_clock`, the page's own timers run on Playwright's clock, so a test can move them on (clock.fast_forward).
+    """
     from playwright.sync_api import expect
 
     context = chromium.new_context(viewport=VIEWPORT)
+    if page_clock:
+        context.clock.install()
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{url}/console")

@@ -12,11 +12,13 @@ import {
 } from "./conversation.js";
 import { addNurse, loadAdmin, loadPause, submitPause } from "./admin.js";
 import { addNote, loadTeam, transfer } from "./handover.js";
+import { loadClaimed } from "./claimed.js";
 import { loadHistory, searchHistory, turnPage } from "./history.js";
 import { showReport } from "./reports.js";
 import { exportLearning, showLearning } from "./learning.js";
 import { changeOwnPassword, resumeSession, sessionEnded, signIn, signOut } from "./session.js";
 import { toggleSound, unlockAudio } from "./sound.js";
+import { toggleAvailability } from "./availability.js";
 import { state } from "./state.js";
 import { nurseTyping } from "./typing.js";
 
@@ -34,9 +36,10 @@ function wire() {
     replies: () => loadSavedReplies(),
     team: () => loadTeam(),
     history: () => loadHistory(),
+    claimed: () => loadClaimed(),
   });
   // The lists are rebuilt on every change; a click (or Enter) on an entry opens its conversation.
-  for (const list of ["queue", "mine", "left-messages", "history-results"]) {
+  for (const list of ["queue", "mine", "left-messages", "history-results", "earlier-list", "claimed"]) {
     $(list).addEventListener("click", (event) => {
       const entry = event.target.closest("button[data-id]");
       if (entry) openConversation(Number(entry.dataset.id));
@@ -45,6 +48,7 @@ function wire() {
   $("sign-in-form").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
   $("sound-toggle").addEventListener("click", toggleSound);
+  $("availability").addEventListener("click", toggleAvailability);
   $("notice-dismiss").addEventListener("click", () => {
     hideNotice();
     $("queue-title").focus();

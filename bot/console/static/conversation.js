@@ -4,7 +4,8 @@
 import { $, announce, clock, el, fillSelect, reportBackground } from "./dom.js";
 import { api } from "./api.js";
 import { refreshSoon } from "./feed.js";
-import { addMine, removeMine, renderMine } from "./queue.js";
+import { addMine, markRead, removeMine } from "./queue.js";
+import { renderEarlier } from "./earlier.js";
 import { authorName, channelName, endedText, outcomes, priorityName, state } from "./state.js";
 import { clearPersonTyping, replySent } from "./typing.js";
 
@@ -30,10 +31,6 @@ export async function openConversation(id, { focus = true } = {}) {
   $("note-text").value = "";
   $("transfer-form").reset();
   $("close-form").reset();
-  if (state.mine.has(id)) {
-    state.mine.get(id).unread = false;
-    renderMine();
-  }
   markCurrent();
   try {
     await loadDetail(id);
@@ -49,6 +46,8 @@ export async function loadDetail(id) {
   if (request !== state.detailRequest || state.openId !== id) return;
   state.open = data;
   renderDetail(data);
+  const last = data.messages[data.messages.length - 1];
+  if (last && state.mine.has(id)) markRead(id, last.id).catch(reportBackground);  // read as the nurse sees it
 }
 
 function messageEntry(message) {
@@ -112,7 +111,7 @@ function baseStateText(handoff, mine) {
   return endedText(handoff);
 }
 
-function renderDetail({ handoff, messages, notes }) {
+function renderDetail({ handoff, messages, notes, earlier }) {
   const mine = handoff.state === "claimed" && handoff.claimed_by === state.me.id;
   $("conversation-placeholder").hidden = true;
   $("conversation-body").hidden = false;
@@ -128,6 +127,7 @@ function renderDetail({ handoff, messages, notes }) {
   $("fact-conversation").textContent = handoff.conversation_id;
   $("fact-closing-note").textContent = handoff.closing_note || "";
   $("fact-closing-note-row").hidden = !handoff.closing_note;
+  renderEarlier(earlier || []);
 
   const transcript = $("transcript");
   const first = state.rendered.size === 0;

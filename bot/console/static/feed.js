@@ -4,8 +4,9 @@ import { $, announce, reportBackground } from "./dom.js";
 import { api, sessionEnded } from "./api.js";
 import { beep } from "./sound.js";
 import { state } from "./state.js";
-import { notifyNewcomer, notifyPassed, renderMine } from "./queue.js";
+import { notifyNewcomer, notifyPassed, notifyStillWaiting } from "./queue.js";
 import { clearPersonTyping, personTyping } from "./typing.js";
+import { availabilityChanged, isAvailable } from "./availability.js";
 
 // What each part of the page reloads from, given by console.js: "queue", "left", "mine", "detail", and so on.
 const loaders = {};
@@ -110,13 +111,23 @@ function onEvent(event) {
   }
   switch (event.kind) {
     case "created":
-      beep();
-      refreshSoon("queue").then(() => notifyNewcomer(id, false));
-      break;
     case "escalated":
-      beep();
-      refreshSoon("queue").then(() => notifyNewcomer(id, true));
+      // Seen, heard and announced by the nurses who are available; the queue changes for everyone.
+      if (isAvailable()) beep();
+      refreshSoon("queue").then(() => {
+        if (isAvailable()) notifyNewcomer(id, event.kind === "escalated");
+      });
       if (state.left.some((item) => item.id === id)) refreshSoon("left");
+      break;
+    case "urgent_unclaimed":
+      if (isAvailable()) beep();
+      refreshSoon("queue").then(() => {
+        if (isAvailable()) notifyStillWaiting(id, event.detail.waited_seconds);
+      });
+      break;
+    case "availability":
+      availabilityChanged(event.detail);
+      refreshSoon("team");
       break;
     case "message_left":
       refreshSoon("left").then(() => announce(event.detail && event.detail.priority === "urgent"
@@ -133,14 +144,16 @@ function onEvent(event) {
         refreshSoon("detail");
       }
       if (state.queue.some((item) => item.id === id)) refreshSoon("queue");
+      if (state.mine.has(id)) refreshSoon("mine");  // its last message, wait and unread count
       if (state.mine.has(id) && !open) {
-        state.mine.get(id).unread = true;
-        renderMine();
         beep();
         announce(`New message in your conversation: ${state.mine.get(id).reason}.`);
       }
       break;
     case "nurse_reply":
+      if (open) refreshSoon("detail");
+      if (state.mine.has(id)) refreshSoon("mine");  // answered: the wait stops
+      break;
     case "note_added":
       if (open) refreshSoon("detail");
       break;
@@ -150,6 +163,7 @@ function onEvent(event) {
       break;
     default:
       refreshSoon("queue");
+      if (state.me.role === "admin") refreshSoon("claimed");  // who holds which chat
       if (open) refreshSoon("detail");
       if (state.left.some((item) => item.id === id)) refreshSoon("left");
       if (state.mine.has(id)) {

@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { connect, disconnect } from "./feed.js";
 import { hideNotice, renderLeft, renderMine, renderQueue } from "./queue.js";
 import { renderSoundToggle, unlockAudio } from "./sound.js";
+import { renderAvailability } from "./availability.js";
 import { showRoleChoices } from "./admin.js";
 import { showOutcomeChoices } from "./conversation.js";
 import { clearHistory, showHistoryChoices } from "./history.js";
@@ -21,10 +22,13 @@ function showSignIn(note, error) {
 }
 
 function clearWorkspace() {
-  for (const id of ["queue", "mine", "left-messages", "transcript", "stats-body", "nurses-body"]) $(id).replaceChildren();
+  for (const id of ["queue", "mine", "left-messages", "transcript", "stats-body", "nurses-body", "claimed"]) {
+    $(id).replaceChildren();
+  }
   state.queue = [];
   state.left = [];
   state.mine = new Map();
+  state.readUpTo = new Map();
   state.team = [];
   state.openId = null;
   state.open = null;
@@ -70,7 +74,9 @@ function startWorkspace(nurse) {
   $("session-bar").hidden = false;
   $("signed-in-as").textContent = `${nurse.display_name} (${roleName(nurse.role).toLowerCase()})`;
   $("admin").hidden = nurse.role !== "admin";
+  $("claimed-panel").hidden = nurse.role !== "admin";
   renderSoundToggle();
+  renderAvailability();
   state.mine = new Map();
   renderQueue();
   renderMine();

@@ -11,10 +11,12 @@ export const state = {
   rendered: new Set(),
   detailRequest: 0,
   mine: new Map(),
+  readUpTo: new Map(),  // conversation id -> the last message id marked read from here
   source: null,
   connection: "connecting",
   reconnectTimer: null,
   noticeTimer: null,
+  noticeFor: null,  // the conversation the notice is about, if any
   pending: {},
   paused: false,  // new chats paused by an admin (GET /api/pause)
   savedReplies: new Map(),  // id -> text
@@ -22,6 +24,7 @@ export const state = {
   historyFilters: "",  // the past-conversation search last made, as a query string
   historyPage: 1,
   busy: false,
+  availabilityBusy: false,
   soundOn: localStorage.getItem("helpline-console:sound") !== "off",
   audio: null,
 };
@@ -41,6 +44,10 @@ export function stateName(value) {
 
 export function priorityName(priority) {
   return names("priorities")[priority] || priority;
+}
+
+export function availabilityName(availability) {
+  return names("availability")[availability] || availability;
 }
 
 export function roleName(role) {

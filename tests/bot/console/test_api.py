@@ -88,7 +88,13 @@ def test_login_returns_the_nurse_a_token_and_a_strict_httponly_cookie(console_se
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["nurse"] == {"id": nurse.id, "username": nurse.username, "display_name": "Nurse Jo", "role": "nurse"}
+    assert body["nurse"] == {
+        "id": nurse.id,
+        "username": nurse.username,
+        "display_name": "Nurse Jo",
+        "role": "nurse",
+        "availability": "available",  # every account starts available for alerts
+    }
     assert body["token"] and body["expires_at"]
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie

@@ -74,3 +74,24 @@ def test_sign_in_and_sign_out_are_recorded_for_the_sweep(console_server, nurse, 
     assert client.post(f"{console_server.url}/api/logout", timeout=10).status_code == 200
     with console_sessions() as session:
         assert session.execute(select(Nurse).where(Nurse.id == nurse.id)).scalar().signed_out_at is not None
+
+
+def test_admins_see_every_claimed_chat_and_whether_its_nurse_is_signed_in(
+    console_server, nurse_accounts, handoff_service
+):
+    url = console_server.url
+    here = new_account(nurse_accounts, "nurse", "Jo Here")
+    gone = new_account(nurse_accounts, "nurse", "Sam Gone")
+    boss = sign_in(url, new_account(nurse_accounts, "admin", "Ann Sees"))
+    kept = handoff_service.request(conversation(), "rest", "kept", transcript=[("person", "hi")]).handoff.id
+    assert sign_in(url, here).post(f"{url}/api/handoffs/{kept}/claim", timeout=10).status_code == 200
+    stuck = handoff_service.request(conversation(), "rest", "stuck").handoff.id
+    handoff_service.claim(stuck, gone.id)  # Sam has never signed in: the chat is stuck with her
+    response = boss.get(f"{url}/api/claimed", timeout=10)
+    assert response.status_code == 200
+    held = {item["id"]: item for item in response.json()["handoffs"]}
+    assert (held[kept]["claimed_by_name"], held[kept]["nurse_signed_in"]) == ("Jo Here", True)
+    assert (held[stuck]["claimed_by_name"], held[stuck]["nurse_signed_in"]) == ("Sam Gone", False)
+    assert boss.post(f"{url}/api/handoffs/{stuck}/release", timeout=10).status_code == 200
+    assert stuck not in [item["id"] for item in boss.get(f"{url}/api/claimed", timeout=10).json()["handoffs"]]
+    assert sign_in(url, here).get(f"{url}/api/claimed", timeout=10).status_code == 403  # admins only

@@ -11,6 +11,7 @@ import requests
 from bot.console.app import STATIC_DIR
 from bot.console.meta import (
     AUTHOR_NAMES,
+    AVAILABILITY_NAMES,
     CHANNEL_NAMES,
     LIMITS,
     OUTCOME_NEEDING_NOTE,
@@ -77,9 +78,12 @@ def test_each_table_has_words_for_every_stored_name():
     assert set(AUTHOR_NAMES) == set(models.AUTHORS)
     assert set(PRIORITY_NAMES) == set(models.PRIORITIES)
     assert set(ROLE_NAMES) == set(models.ROLES)
+    assert set(AVAILABILITY_NAMES) == set(models.AVAILABILITY)
     assert next(iter(ROLE_NAMES)) == "nurse"  # the page offers the first role first; the API's default role
     assert all(
-        words.strip() for table in (STATE_NAMES, AUTHOR_NAMES, PRIORITY_NAMES, ROLE_NAMES) for words in table.values()
+        words.strip()
+        for table in (STATE_NAMES, AUTHOR_NAMES, PRIORITY_NAMES, ROLE_NAMES, AVAILABILITY_NAMES)
+        for words in table.values()
     )
 
 
@@ -104,7 +108,7 @@ def test_the_page_takes_every_limit_from_the_meta_and_copies_none():
 def test_no_page_file_copies_the_words_for_a_name():
     scripts = _scripts()
     html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
-    for table in (CHANNEL_NAMES, STATE_NAMES, AUTHOR_NAMES, PRIORITY_NAMES, ROLE_NAMES):
+    for table in (CHANNEL_NAMES, STATE_NAMES, AUTHOR_NAMES, PRIORITY_NAMES, ROLE_NAMES, AVAILABILITY_NAMES):
         for words in table.values():
             assert f">{words}<" not in html, words
             for file, text in scripts.items():

@@ -45,6 +45,7 @@ def test_the_team_names_every_colleague_and_who_is_signed_in(console_server, nur
         "role": "nurse",
         "active": True,
         "signed_in": True,
+        "availability": "available",
     }
     assert team[away.id]["signed_in"] is False and team[jo.id]["signed_in"] is True
     assert all("username" not in member for member in team.values())  # names only, for every nurse to see
