@@ -49,7 +49,7 @@ function render(report) {
     table("Messages left: time to a nurse's reply", ["Answered", "Median time"],
       [[report.left_message_turnaround.answered, duration(report.left_message_turnaround.median_seconds)]]),
     table("Outcomes", ["Outcome", "Conversations"], report.outcomes.map((o) => [o.outcome, o.count])),
-    table("Load per nurse", ["Nurse", "Claimed", "Replies", "Closed or handed back"],
+    table("Load per nurse", ["Name", "Claimed", "Replies", "Closed or handed back"],
       report.nurses.map((n) => [n.name || `Nurse ${n.nurse_id}`, n.claimed, n.replies, n.ended])),
     table("Was this helpful? by content entry", ["Entry", "Yes", "No"],
       report.helpfulness.map((h) => [h.content_id, h.helpful, h.not_helpful])),
