@@ -134,12 +134,19 @@ class ActionSafetyAdvice(Action):
 
 
 class ActionGoodbye(Action):
-    """Goodbye, except straight after urgent advice to a message asking to wait ("can this wait till tomorrow")."""
+    """Goodbye, except to a question, or to asking to wait after urgent advice ("can this wait till tomorrow")."""
 
     def name(self) -> str:
         return "action_goodbye"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        if not repeat_advice_if_delaying(dispatcher, tracker):
-            dispatcher.utter_message(response="utter_goodbye")
+        from actions.fallback import ActionClarify
+
+        if repeat_advice_if_delaying(dispatcher, tracker):
+            return []
+        text = (tracker.latest_message or {}).get("text") or ""
+        if service_registry.get_services().questions.opens_a_question(text):
+            # "how long have I got" was classed as goodbye: a question is never answered with "take care".
+            return ActionClarify().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_goodbye")
         return []

@@ -78,6 +78,15 @@ class QuestionWords:
     def is_question(self, text: str) -> bool:
         return self._asks(TOKEN.findall(text.lower()))
 
+    def opens_a_question(self, text: str) -> bool:
+        """Begins as a question or ends with a question mark: "how long have I got", "can I still call?"."""
+        tokens = TOKEN.findall(text.lower())
+        if not tokens:
+            return False
+        if tokens[-1] == "?" or any(t in self.open_words for t in tokens[:2]):
+            return True
+        return len(tokens) > 1 and tokens[0] in self.verbs and tokens[1] in self.subjects
+
     def is_not_yes_no(self, text: str) -> bool:
         """Told, or asked openly with no yes-or-no clause: "…in her liver what happens now"."""
         tokens = TOKEN.findall(text.lower())
@@ -148,6 +157,9 @@ class QuestionReader:
 
     def _not_yes_no(self, text: str) -> bool:
         return self._question_words is not None and self._question_words.is_not_yes_no(text)
+
+    def opens_a_question(self, text: str) -> bool:
+        return self._question_words is not None and self._question_words.opens_a_question(text)
 
     def topic_for_intent(self, intent: Optional[str]) -> Optional[str]:
         return topic_of(intent, self._topics)

@@ -146,4 +146,26 @@ def test_goodbye_after_emergency_advice_repeats_it_only_when_asking_to_wait(text
     assert [m["response"] for m in dispatcher.messages] == [expected]
     dispatcher = CollectingDispatcher()
     ActionGoodbye().run(dispatcher, make_tracker("goodbye", text=text), {})  # no advice just given
+    said = [m.get("response") for m in dispatcher.messages]
+    assert (said == ["utter_goodbye"]) == (expected == "utter_goodbye")  # a question never gets "take care"
+
+
+@pytest.mark.parametrize("text", ["how long have I got", "so how long do i have left?"])
+def test_a_question_classed_as_goodbye_is_not_answered_with_take_care(text):
+    """The fourth blind set: "how long have I got" was classed as goodbye."""
+    from actions.safety import ActionGoodbye
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("goodbye", ranking=[{"name": "goodbye", "confidence": 0.5}], text=text)
+    ActionGoodbye().run(dispatcher, tracker, {})
+    assert "utter_goodbye" not in [m.get("response") for m in dispatcher.messages]
+    assert dispatcher.messages
+
+
+@pytest.mark.parametrize("text", ["ok bye", "thanks for your help, bye", "I need to go now, my husband's just come in"])
+def test_a_goodbye_that_asks_nothing_says_goodbye(text):
+    from actions.safety import ActionGoodbye
+
+    dispatcher = CollectingDispatcher()
+    ActionGoodbye().run(dispatcher, make_tracker("goodbye", text=text), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_goodbye"]

@@ -52,6 +52,9 @@ def detector():
         ("got a box of paracetamol, might just swallow the whole box", "crisis"),
         ("I have my sleeping tablets and I'm going to take them all tonight", "crisis"),
         ("ive got my oramorph, i could just down the bottle", "crisis"),
+        ("im going to do something stupid tonight ive had enough", "crisis"),  # the fourth blind set
+        ("I'm scared I'll do something silly", "crisis"),
+        ("she said she might do something to herself", "crisis"),
     ],
 )
 def test_fires(detector, text, kind):
@@ -82,6 +85,9 @@ def test_fires(detector, text, kind):
         "I take all my tablets in the morning",
         "do i take the whole packet of tablets each day",
         "my tablets, do i take them all at once or spread them out",
+        "i did something stupid at work today",
+        "will doing something stupid like skipping a dose matter",
+        "I might do something different with my diet",
         "my breathing is back to normal now",
         "can my lips go dry from chemo",
         "no problems with my bladder or bowels",
