@@ -6,12 +6,19 @@ import datetime as dt
 import logging
 import os
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Optional
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 CLOCK_FILE_VARIABLE = "HELPLINE_CLOCK_FILE"
+
+
+def stored_utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """SQLite hands datetimes back naive; they were stored in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
 
 
 def system_clock() -> dt.datetime:

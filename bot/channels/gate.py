@@ -15,7 +15,8 @@ from typing import Any, Awaitable, Callable, Optional, Sequence
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from bot.handoff.journey import Journey, journey_for
-from bot.handoff.service import HandoffService, Outgoing
+from bot.handoff.service import HandoffService
+from bot.outbox.store import Outgoing
 from bot.safety.detector import SafetyDetector, shared_detector
 from bot.safety.disposition import CRISIS, GRADE_RESPONSE, URGENT, decide, nurse_reason, safety_reply
 from bot.wording import Wording

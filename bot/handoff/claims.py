@@ -14,12 +14,15 @@ from typing import Optional
 
 from sqlalchemy import or_, select, update
 
+from bot.clock import stored_utc
+from bot.handoff.errors import Conflict, HandoffError, NotFound
 from bot.handoff.models import Handoff, HandoffMessage, Nurse
 from bot.handoff.notes import HandoffNotes, checked_note
 from bot.handoff.nurses import signed_in_now
 from bot.handoff.queue_notices import tell_place
-from bot.handoff.service import Conflict, HandoffError, HandoffService, HandoffView, NotFound, _aware
+from bot.handoff.service import HandoffService
 from bot.handoff.timing import JourneyTimes
+from bot.handoff.views import HandoffView
 from bot.wording import Wording
 
 NURSE_LEFT = "utter_handoff_nurse_left"
@@ -111,7 +114,7 @@ class Claims:
         for handoff_id, nurse in rows:
             if not nurse.active:
                 note, why = NOTE_INACTIVE, "deactivated"
-            elif nurse.signed_out_at is not None and _aware(nurse.signed_out_at) <= cutoff:  # type: ignore[operator]
+            elif nurse.signed_out_at is not None and stored_utc(nurse.signed_out_at) <= cutoff:  # type: ignore[operator]
                 note, why = NOTE_SIGNED_OUT, "signed_out"
             else:
                 note, why = NOTE_SESSION_ENDED, "session_ended"

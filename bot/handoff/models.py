@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 
 from bot.models import Base
+from bot.outbox.models import OutboxMessage  # noqa: F401  (the outbox table, bot/outbox; imported from here before)
 
 # abandoned: the person went away (tab closed, or silent) while waiting; counted apart from claims.
 STATES = ("waiting", "claimed", "returned", "closed", "cancelled", "abandoned")
@@ -117,38 +118,6 @@ class HandoffNote(Base):
     nurse_id = Column(Integer, ForeignKey("nurses.id"), nullable=False)
     text = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False)
-
-
-class OutboxMessage(Base):
-    """A message for the person, kept until their channel has delivered it; nothing is lost on restart.
-
-    Nurse and system messages on every channel; on channels that send asynchronously (SMS),
-    the bot's own replies too, so that a failed send is retried rather than lost.
-    """
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        CheckConstraint(_in("author", ("bot", "nurse", "system")), name="author"),
-        Index("ix_outbox_pending", "conversation_id", "delivered_at"),
-    )
-
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(255), nullable=False)
-    channel = Column(String(40), nullable=False)
-    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="SET NULL"), nullable=True)
-    author = Column(String(10), nullable=False)
-    sender_name = Column(String(120), nullable=True)
-    text = Column(Text, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    delivered_at = Column(DateTime(timezone=True), nullable=True)
-    attempts = Column(Integer, nullable=False, default=0)
-    last_error = Column(Text, nullable=True)
-    next_attempt_at = Column(DateTime(timezone=True), nullable=True)
-    # A sender's lease: while it runs, no other process (replica) sends this message.
-    lease_token = Column(String(32), nullable=True)
-    lease_until = Column(DateTime(timezone=True), nullable=True)
-    # JSON list of {"title", "payload"}: quick replies where the channel shows them (the widget).
-    buttons = Column(Text, nullable=True)
 
 
 class HandoffEvent(Base):

@@ -13,8 +13,10 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.clock import stored_utc
+from bot.handoff.errors import HandoffError
 from bot.handoff.models import HandoffNote, Nurse
-from bot.handoff.service import HandoffError, HandoffService, _aware
+from bot.handoff.service import HandoffService
 from bot.limits import MAX_NOTE_CHARS
 
 
@@ -59,7 +61,7 @@ class HandoffNotes:
         session.add(note)
         session.flush()
         name = session.get(Nurse, nurse_id).display_name
-        return NoteView(note.id, nurse_id, name, text, _aware(note.created_at))  # type: ignore[arg-type]
+        return NoteView(note.id, nurse_id, name, text, stored_utc(note.created_at))  # type: ignore[arg-type]
 
     def on(self, handoff_id: int) -> list[NoteView]:
         """A conversation's notes, oldest first."""
@@ -71,6 +73,6 @@ class HandoffNotes:
                 .order_by(HandoffNote.id)
             ).all()
             return [
-                NoteView(n.id, n.nurse_id, name, n.text, _aware(n.created_at))  # type: ignore[arg-type]
+                NoteView(n.id, n.nurse_id, name, n.text, stored_utc(n.created_at))  # type: ignore[arg-type]
                 for n, name in rows
             ]

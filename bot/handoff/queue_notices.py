@@ -14,10 +14,12 @@ from typing import Optional
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.clock import stored_utc
 from bot.handoff.models import Handoff, HandoffMessage
 from bot.handoff.notices import Notice, notice, wait_minutes
-from bot.handoff.service import HandoffService, HandoffView, _aware
+from bot.handoff.service import HandoffService
 from bot.handoff.timing import JourneyTimes
+from bot.handoff.views import HandoffView
 from bot.wording import Wording
 
 STILL_WAITING = "utter_handoff_still_waiting"
@@ -87,7 +89,7 @@ class QueueNotices:
             )
         if not times:
             return None
-        if len(times) == 2 and _aware(times[0]) - _aware(times[1]) < self._times.ack_pause:  # type: ignore[operator]
+        if len(times) == 2 and stored_utc(times[0]) - stored_utc(times[1]) < self._times.ack_pause:  # type: ignore[operator]
             return None
         return self.place(handoff, STILL_WAITING)
 

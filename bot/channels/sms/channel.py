@@ -16,13 +16,13 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from bot.channels.common import SMS_CHANNEL, default_handoff_service
-from bot.channels.delivery import OutboxPusher
 from bot.channels.sms.config import SmsConfig
 from bot.channels.sms.processor import SmsGate, SmsProcessor
 from bot.channels.sms.sender import SmsSender, Transmit, TwilioTransmitter
 from bot.channels.sms.state import SmsKeys, SmsStore
 from bot.channels.sms.worker import InboundWorker
 from bot.handoff.service import HandoffService
+from bot.outbox.pusher import OutboxPusher
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
