@@ -6,7 +6,6 @@ these actions read it from the latest message. The wording is the domain's respo
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -15,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript
+from bot.bootstrap import root
 from bot.safety.delay import asks_to_delay
 from bot.safety.disposition import (
     GRADE_RESPONSE,
@@ -32,10 +32,9 @@ ADVICE_SLOT = "safety_advice"  # set from the SafetyNet's entity; cleared once t
 ADVICE_RESPONSE = {SAFETY_NETTING: "utter_safety_netting", LOW_MOOD: "utter_low_mood_support"}
 
 
-@lru_cache(maxsize=1)
 def wording() -> Wording:
-    """The domain's response texts, read once per action server (for the nurse's transcript and reason)."""
-    return Wording.from_domain()
+    """The domain's response texts, the composition root's (for the nurse's transcript and reason)."""
+    return root().wording
 
 
 def safety_reply_just_given(tracker: Tracker) -> Optional[str]:

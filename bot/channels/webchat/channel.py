@@ -91,7 +91,9 @@ class SecureSocketIOInput(InputChannel):
     @property
     def wording(self) -> Wording:
         if self._wording is None:
-            self._wording = Wording.from_domain()
+            from bot.bootstrap import root
+
+            self._wording = root().wording
         return self._wording
 
     def limits(self) -> RateLimiter:
