@@ -81,6 +81,7 @@ class Settings:
     actions_token: str = field(default="", repr=False)
     actions_host: str = "127.0.0.1"
     actions_port: int = 5055
+    rasa_port: int = 5005  # `make run`'s Rasa server (ops/processes.py)
     nurse_password: Optional[str] = field(default=None, repr=False)  # `python -m bot.console` without a terminal
     sms_variables: Mapping[str, str] = field(default_factory=dict, repr=False)  # key -> value, as SMS_VARIABLES
 
@@ -113,6 +114,7 @@ class Settings:
             actions_token=(env.get("HELPLINE_ACTIONS_TOKEN") or "").strip(),
             actions_host=env.get("HELPLINE_ACTIONS_HOST") or "127.0.0.1",
             actions_port=int(env.get("ACTIONS_PORT") or 5055),
+            rasa_port=int(env.get("RASA_PORT") or 5005),
             nurse_password=env.get("HELPLINE_NURSE_PASSWORD"),
             sms_variables={key: env[name] for key, name in SMS_VARIABLES.items() if env.get(name)},
         )
