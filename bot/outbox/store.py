@@ -58,34 +58,26 @@ class Outbox:
         handoff_id: Optional[int] = None,
         sender_name: Optional[str] = None,
         buttons: Sequence[dict] = (),
-    ) -> None:
+    ) -> OutboxMessage:
         """Adds a message inside the caller's unit of work, so it is stored only if the caller's change is."""
-        session.add(
-            OutboxMessage(
-                conversation_id=conversation_id,
-                channel=channel,
-                handoff_id=handoff_id,
-                author=author,
-                sender_name=sender_name,
-                text=text,
-                created_at=self._now(),
-                attempts=0,
-                buttons=json.dumps(list(buttons)) if buttons else None,
-            )
+        message = OutboxMessage(
+            conversation_id=conversation_id,
+            channel=channel,
+            handoff_id=handoff_id,
+            author=author,
+            sender_name=sender_name,
+            text=text,
+            created_at=self._now(),
+            attempts=0,
+            buttons=json.dumps(list(buttons)) if buttons else None,
         )
+        session.add(message)
+        return message
 
     def send_later(self, conversation_id: str, channel: str, author: str, text: str) -> int:
         """Queues a message for a channel that sends asynchronously (the bot's SMS replies)."""
         with self._sessions() as session, session.begin():
-            message = OutboxMessage(
-                conversation_id=conversation_id,
-                channel=channel,
-                author=author,
-                text=text,
-                created_at=self._now(),
-                attempts=0,
-            )
-            session.add(message)
+            message = self.enqueue(session, conversation_id, channel, author, text)
             session.flush()
             return message.id
 
