@@ -19,7 +19,6 @@ from bot.config import PROJECT_ROOT
 from tests.bot.console.conftest import ConsoleServer
 from tests.integration.conftest import LONDON
 from tests.integration.console_fixtures import sign_in_as
-from tests.integration.journey_fixtures import eventually
 from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     ANSWER,
     LIVE,
@@ -35,6 +34,7 @@ from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     widget_console,
     widget_stack,
 )
+from tests.support.waiting import wait_until
 
 SCREENSHOTS = PROJECT_ROOT / "docs" / "walkthrough"
 TUESDAY_7PM = dt.datetime(2026, 11, 24, 19, 0, tzinfo=LONDON)
@@ -167,7 +167,7 @@ def test_a_message_left_out_of_hours_is_answered_next_morning_and_seen_on_return
         from_nurse = person.messages.locator(f".rw-response.{NURSE_CSS_CLASS}")
         expect(from_nurse).to_have_text(f"{NURSE} (nurse): {REPLY}", timeout=LIVE)
         expect(responses(person, "saved your message")).to_have_count(1)  # the same conversation
-        eventually(lambda: not nurses.pending_for(conversation), "the reply to be marked delivered")
+        wait_until(lambda: not nurses.pending_for(conversation), "the reply to be marked delivered")
         to_the_end(person)
         snap(person.page.locator(".rw-widget-container"), "06-reply-seen", tmp_path)
         assert person.errors == []
