@@ -14,13 +14,6 @@ Clock = Callable[[], dt.datetime]
 CLOCK_FILE_VARIABLE = "HELPLINE_CLOCK_FILE"
 
 
-def stored_utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
-    """SQLite hands datetimes back naive; they were stored in UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value
-
-
 def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 

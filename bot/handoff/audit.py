@@ -6,7 +6,6 @@ import json
 
 from sqlalchemy import func, select
 
-from bot.clock import stored_utc
 from bot.handoff.models import HandoffEvent
 from bot.handoff.unit import HandoffUnit
 from bot.handoff.views import EventView
@@ -14,8 +13,8 @@ from bot.handoff.views import EventView
 
 def _event_view(event: HandoffEvent) -> EventView:
     detail = json.loads(event.detail) if event.detail else {}
-    at = stored_utc(event.at)
-    return EventView(event.id, at, event.handoff_id, event.actor, event.kind, detail)  # type: ignore[arg-type]
+    at = event.at
+    return EventView(event.id, at, event.handoff_id, event.actor, event.kind, detail)
 
 
 class AuditFeed:

@@ -14,7 +14,6 @@ from typing import Optional
 
 from sqlalchemy import or_, select, update
 
-from bot.clock import stored_utc
 from bot.handoff.errors import Conflict, HandoffError, NotFound
 from bot.handoff.models import Handoff, HandoffMessage, Nurse
 from bot.handoff.notes import HandoffNotes, checked_note
@@ -114,7 +113,7 @@ class Claims:
         for handoff_id, nurse in rows:
             if not nurse.active:
                 note, why = NOTE_INACTIVE, "deactivated"
-            elif nurse.signed_out_at is not None and stored_utc(nurse.signed_out_at) <= cutoff:  # type: ignore[operator]
+            elif nurse.signed_out_at is not None and nurse.signed_out_at <= cutoff:
                 note, why = NOTE_SIGNED_OUT, "signed_out"
             else:
                 note, why = NOTE_SESSION_ENDED, "session_ended"

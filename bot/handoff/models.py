@@ -6,7 +6,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -15,7 +14,7 @@ from sqlalchemy import (
     text,
 )
 
-from bot.models import Base
+from bot.models import Base, UtcDateTime
 from bot.outbox.models import OutboxMessage  # noqa: F401  (the outbox table, bot/outbox; imported from here before)
 
 # abandoned: the person went away (tab closed, or silent) while waiting; counted apart from claims.
@@ -42,13 +41,13 @@ class Nurse(Base):
     password_hash = Column(Text, nullable=False)
     role = Column(String(10), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
     # When the latest console session ends, and when the nurse signed out: their claims go back to the queue.
-    session_expires_at = Column(DateTime(timezone=True), nullable=True)
-    signed_out_at = Column(DateTime(timezone=True), nullable=True)
+    session_expires_at = Column(UtcDateTime, nullable=True)
+    signed_out_at = Column(UtcDateTime, nullable=True)
     # Raised on sign-out and deactivation: tokens that carry an older version stop working.
     token_version = Column(Integer, nullable=False, default=0, server_default="0")
-    last_signed_in_at = Column(DateTime(timezone=True), nullable=True)
+    last_signed_in_at = Column(UtcDateTime, nullable=True)
 
 
 class Handoff(Base):
@@ -77,16 +76,16 @@ class Handoff(Base):
     state = Column(String(10), nullable=False)
     priority = Column(String(10), nullable=False)
     reason = Column(Text, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    claimed_at = Column(DateTime(timezone=True), nullable=True)
+    created_at = Column(UtcDateTime, nullable=False)
+    claimed_at = Column(UtcDateTime, nullable=True)
     claimed_by = Column(Integer, ForeignKey("nurses.id"), nullable=True)
-    ended_at = Column(DateTime(timezone=True), nullable=True, index=True)  # past conversations are searched by it
+    ended_at = Column(UtcDateTime, nullable=True, index=True)  # past conversations are searched by it
     outcome = Column(Text, nullable=True)
     # The nurse's own words on closing, kept apart from the outcome chosen from a list, so outcomes can be searched.
     closing_note = Column(Text, nullable=True)
     # Presence: when the person last wrote or came back, and since when they have been away (web: tab closed).
-    last_seen_at = Column(DateTime(timezone=True), nullable=True)
-    away_since = Column(DateTime(timezone=True), nullable=True)
+    last_seen_at = Column(UtcDateTime, nullable=True)
+    away_since = Column(UtcDateTime, nullable=True)
     # The queue position the person was last told, so that a move up is told once.
     told_position = Column(Integer, nullable=True)
 
@@ -102,7 +101,7 @@ class HandoffMessage(Base):
     author = Column(String(10), nullable=False)
     nurse_id = Column(Integer, ForeignKey("nurses.id"), nullable=True)
     text = Column(Text, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
     # True for the conversation leading up to the handoff (copied from the bot chat); False for what
     # was written to or for the nurse, e.g. a message left out of hours or lines typed while queued.
     context = Column(Boolean, nullable=False, default=False)
@@ -117,7 +116,7 @@ class HandoffNote(Base):
     handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
     nurse_id = Column(Integer, ForeignKey("nurses.id"), nullable=False)
     text = Column(Text, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
 
 
 class HandoffEvent(Base):
@@ -126,7 +125,7 @@ class HandoffEvent(Base):
     __tablename__ = "handoff_events"
 
     id = Column(Integer, primary_key=True)
-    at = Column(DateTime(timezone=True), nullable=False)
+    at = Column(UtcDateTime, nullable=False)
     handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="SET NULL"), nullable=True, index=True)
     nurse_id = Column(Integer, ForeignKey("nurses.id"), nullable=True)
     actor = Column(String(10), nullable=False)
@@ -143,9 +142,9 @@ class HelplinePause(Base):
     __tablename__ = "helpline_pauses"
 
     id = Column(Integer, primary_key=True)
-    paused_at = Column(DateTime(timezone=True), nullable=False)
+    paused_at = Column(UtcDateTime, nullable=False)
     paused_by = Column(Integer, ForeignKey("nurses.id"), nullable=False)
     message = Column(Text, nullable=False)
     is_open = Column(Boolean, nullable=True, unique=True)
-    resumed_at = Column(DateTime(timezone=True), nullable=True)
+    resumed_at = Column(UtcDateTime, nullable=True)
     resumed_by = Column(Integer, ForeignKey("nurses.id"), nullable=True)

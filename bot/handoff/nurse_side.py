@@ -7,7 +7,6 @@ from typing import Any, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.clock import stored_utc
 from bot.handoff.bursts import urgent_bursts
 from bot.handoff.errors import Conflict, HandoffError
 from bot.handoff.models import OPEN_STATES, Handoff, HandoffMessage, Nurse
@@ -37,12 +36,12 @@ class NurseSide:
                 .all()
             )
             last = self._last_person_messages(session, [h.id for h in rows])
-            bursts = urgent_bursts({h.id: stored_utc(h.created_at) for h in rows if h.priority == "urgent"})  # type: ignore[misc]
+            bursts = urgent_bursts({h.id: h.created_at for h in rows if h.priority == "urgent"})
             return [
                 QueueItem(
                     view(h, None),
                     i + 1,
-                    (now - stored_utc(h.created_at)).total_seconds(),  # type: ignore[operator]
+                    (now - h.created_at).total_seconds(),
                     last.get(h.id),
                     bursts.get(h.id, 0),
                 )
@@ -86,8 +85,7 @@ class NurseSide:
                 .order_by(HandoffMessage.id)
             ).all()
             return handoff, [
-                MessageView(m.id, m.author, m.text, stored_utc(m.created_at), name, bool(m.context))  # type: ignore[arg-type]
-                for m, name in rows
+                MessageView(m.id, m.author, m.text, m.created_at, name, bool(m.context)) for m, name in rows
             ]
 
     def claim(self, handoff_id: int, nurse_id: int) -> HandoffView:

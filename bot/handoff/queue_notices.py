@@ -14,7 +14,6 @@ from typing import Optional
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.clock import stored_utc
 from bot.handoff.models import Handoff, HandoffMessage
 from bot.handoff.notices import Notice, notice, wait_minutes
 from bot.handoff.service import HandoffService
@@ -89,7 +88,7 @@ class QueueNotices:
             )
         if not times:
             return None
-        if len(times) == 2 and stored_utc(times[0]) - stored_utc(times[1]) < self._times.ack_pause:  # type: ignore[operator]
+        if len(times) == 2 and times[0] - times[1] < self._times.ack_pause:
             return None
         return self.place(handoff, STILL_WAITING)
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
-from bot.clock import stored_utc
 from bot.handoff.models import Handoff
 from bot.handoff.unit import HandoffUnit
 
@@ -31,7 +30,7 @@ class WaitStatistics:
                 .order_by(Handoff.claimed_at.desc())
                 .limit(RECENT_CLAIMS)
             ).all()
-        waits = [(stored_utc(c) - stored_utc(a)).total_seconds() for a, c in rows]  # type: ignore[operator]
+        waits = [(c - a).total_seconds() for a, c in rows]
         each = dt.timedelta(seconds=statistics.median(waits)) if waits else DEFAULT_WAIT
         return max(each, dt.timedelta(minutes=1)) * max(position, 1)
 
@@ -44,7 +43,7 @@ class WaitStatistics:
                     and_(Handoff.kind == "live", Handoff.created_at >= since)
                 )
             ).all()
-        waits = sorted((stored_utc(c) - stored_utc(a)).total_seconds() for a, c, _ in rows if c is not None)  # type: ignore[operator]
+        waits = sorted((c - a).total_seconds() for a, c, _ in rows if c is not None)
         return {
             "handoffs": len(rows),
             "claimed": len(waits),

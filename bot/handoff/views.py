@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
-from bot.clock import stored_utc
 from bot.handoff.models import OPEN_STATES, Handoff
 
 
@@ -82,13 +81,13 @@ def view(handoff: Handoff, nurse_name: Optional[str]) -> HandoffView:
         state=handoff.state,
         priority=handoff.priority,
         reason=handoff.reason,
-        created_at=stored_utc(handoff.created_at),  # type: ignore[arg-type]
-        claimed_at=stored_utc(handoff.claimed_at),
+        created_at=handoff.created_at,
+        claimed_at=handoff.claimed_at,
         claimed_by=handoff.claimed_by,
         claimed_by_name=nurse_name,
-        ended_at=stored_utc(handoff.ended_at),
+        ended_at=handoff.ended_at,
         outcome=handoff.outcome,
-        away_since=stored_utc(handoff.away_since),
-        last_seen_at=stored_utc(handoff.last_seen_at),
+        away_since=handoff.away_since,
+        last_seen_at=handoff.last_seen_at,
         closing_note=handoff.closing_note,
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Text
 
-from bot.models import Base
+from bot.models import Base, UtcDateTime
 
 OUTBOX_AUTHORS = ("bot", "nurse", "system")
 
@@ -29,13 +29,13 @@ class OutboxMessage(Base):
     author = Column(String(10), nullable=False)
     sender_name = Column(String(120), nullable=True)
     text = Column(Text, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    delivered_at = Column(DateTime(timezone=True), nullable=True)
+    created_at = Column(UtcDateTime, nullable=False)
+    delivered_at = Column(UtcDateTime, nullable=True)
     attempts = Column(Integer, nullable=False, default=0)
     last_error = Column(Text, nullable=True)
-    next_attempt_at = Column(DateTime(timezone=True), nullable=True)
+    next_attempt_at = Column(UtcDateTime, nullable=True)
     # A sender's lease: while it runs, no other process (replica) sends this message.
     lease_token = Column(String(32), nullable=True)
-    lease_until = Column(DateTime(timezone=True), nullable=True)
+    lease_until = Column(UtcDateTime, nullable=True)
     # JSON list of {"title", "payload"}: quick replies where the channel shows them (the widget).
     buttons = Column(Text, nullable=True)

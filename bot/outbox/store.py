@@ -11,7 +11,7 @@ from typing import Any, Optional, Sequence
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import Clock, stored_utc
+from bot.clock import Clock
 from bot.handoff.errors import NotFound
 from bot.outbox.models import OutboxMessage
 
@@ -132,7 +132,7 @@ class Outbox:
             rows = session.execute(query if limit is None else query.limit(limit)).all()
             wanted = []
             for outbox_id, until in rows:
-                if until is not None and stored_utc(until) > now:  # type: ignore[operator]
+                if until is not None and until > now:
                     if in_order:
                         break
                     continue
