@@ -56,10 +56,10 @@ run-scaled: install scale-deps widget spacy train ## Scale profile: PostgreSQL, 
 stop: ## Stop everything `make run-scaled` started, and only that
 	$(PY) scripts/scale.py stop
 
-lint: install ## ruff (check and format) on all code, mypy on bot/
+lint: install ## ruff (check and format) on all code, mypy on bot/, actions/ and ops/
 	$(VENV)/bin/ruff check bot actions tests bench ops scripts
 	$(VENV)/bin/ruff format --check bot actions tests bench ops scripts
-	$(VENV)/bin/mypy bot
+	$(VENV)/bin/mypy bot actions ops
 
 install: $(VENV)/.installed ## Create .venv with Python 3.10 and the pinned requirements
 

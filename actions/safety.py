@@ -6,7 +6,6 @@ these actions read it from the latest message. The wording is the domain's respo
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Collection, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -15,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript
+from bot.bootstrap import root
 from bot.handoff.models import URGENT
 from bot.safety.delay import asks_to_delay
 from bot.safety.disposition import (
@@ -35,10 +35,9 @@ ADVICE_RESPONSE = {SAFETY_NETTING: "utter_safety_netting", LOW_MOOD: "utter_low_
 REPEATED_IF_DELAYING = (*GRADE_RESPONSE.values(), ADVICE_RESPONSE[SAFETY_NETTING])
 
 
-@lru_cache(maxsize=1)
 def wording() -> Wording:
-    """The domain's response texts, read once per action server (for the nurse's transcript and reason)."""
-    return Wording.from_domain()
+    """The domain's response texts, the composition root's (for the nurse's transcript and reason)."""
+    return root().wording
 
 
 def safety_reply_just_given(

@@ -1,19 +1,19 @@
-"""Builds the services the actions use, once per action-server process, from Settings."""
+"""The services the actions use, taken from the composition root (bot/bootstrap.py) once per process."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.clock import Clock, clock_from_env
+from bot import bootstrap
+from bot.bootstrap import Root
+from bot.clock import Clock
 from bot.config import Settings
 from bot.content.questions import QuestionReader
 from bot.content.schema import TOPICS
 from bot.content.service import ContentService
-from bot.db import make_session_factory, shared_engine
-from bot.handoff.factory import build_handoffs
+from bot.db import shared_engine
 from bot.handoff.pause import HandoffPause
 from bot.handoff.service import HandoffService
 from bot.hours import OpeningHours
@@ -38,13 +38,18 @@ class Services:
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
+    return services_from(Root(settings, clock))
+
+
+def services_from(root: Root) -> Services:
+    settings, clock = root.settings, root.clock
     content = ContentService(
-        make_session_factory(shared_engine(settings.database_url)),
+        root.sessions,
         withhold_overdue=settings.withhold_overdue_content,
         cache_seconds=settings.content_cache_seconds,
         today=lambda: clock().date(),
     )
-    handoffs = build_handoffs(settings, clock)
+    handoffs = root.handoffs
     transcripts = TranscriptStore(shared_engine(settings.tracker_database_url))
     return Services(
         content=content,
@@ -53,7 +58,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         now=clock,
         transcripts=transcripts,
         questions=QuestionReader.from_data(TOPICS),
-        wording=Wording.from_domain(),
+        wording=root.wording,
         pause=handoffs.pause,
     )
 
@@ -61,4 +66,4 @@ def build_services(settings: Settings, clock: Clock) -> Services:
 @lru_cache(maxsize=1)
 def get_services() -> Services:
     """The process's services, built on first use (never at import)."""
-    return build_services(Settings.from_env(), clock_from_env(os.environ))
+    return services_from(bootstrap.root())

@@ -24,8 +24,8 @@ from rasa.core.lock_store import LockError, LockStore, RedisLockStore
 
 from bench.report import write_block
 from bot.rasa_runtime.locks import HelplineRedisLockStore
+from ops.datastores import missing_binaries, redis_server_args, wait_for_redis
 from ops.ports import free_port
-from ops.scaled import missing_binaries, redis_server_args, wait_for_redis
 
 STORES: Dict[str, Callable[..., LockStore]] = {
     "Rasa `type: redis`": RedisLockStore,

@@ -2,70 +2,37 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
-import signal
 import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 from bot.config import PROJECT_ROOT
+from ops import processes
 from ops.ports import free_port
 
-BIN = Path(sys.executable).parent
+BIN = processes.BIN
 TRAIN_DATA = ("data/nlu", "data/stories", "data/rules")
 
 
 def base_env(**extra: str) -> Dict[str, str]:
-    return dict(
-        os.environ,
-        PYTHONPATH=str(PROJECT_ROOT),
-        RASA_TELEMETRY_ENABLED="false",
-        TF_CPP_MIN_LOG_LEVEL="2",
-        HELPLINE_RATE_LIMITS="off",  # the load runs send thousands of messages from one address
-        **extra,
-    )
+    return processes.base_env(HELPLINE_RATE_LIMITS="off", **extra)  # thousands of messages from one address
 
 
 def wait_until_ready(url: str, process: subprocess.Popen, log: Path, timeout: float = 300) -> float:
     """Polls `url` until it answers 200; returns the seconds since `process` was started."""
-    started = process.started_at
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the process exited early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return time.monotonic() - started
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise TimeoutError(f"{url} not ready after {timeout}s:\n{log.read_text()[-3000:]}")
+    return processes.wait_until_ready(url, process, log, timeout, interval=0.05)
 
 
 def launch(command: Sequence[str], cwd: Path, env: Dict[str, str], log: Path) -> subprocess.Popen:
-    process = subprocess.Popen(
-        list(command), cwd=cwd, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT, start_new_session=True
-    )
-    process.started_at = time.monotonic()  # type: ignore[attr-defined]
-    return process
+    return processes.spawn(command, env, log, cwd, new_session=True)
 
 
 def terminate(process: Optional[subprocess.Popen]) -> None:
-    if process is None or process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    processes.stop(process, group=True)
 
 
 def rss_mb(pid: int) -> float:
@@ -168,14 +135,12 @@ class HelplineAssistant(Assistant):
         return PROJECT_ROOT
 
     def env(self) -> Dict[str, str]:
-        return base_env(
-            HELPLINE_DATA_DIR=str(self.workdir),
-            HELPLINE_DATABASE_URL=f"sqlite:///{self.workdir / 'helpline.db'}",
-            ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
-            TRACKER_DB_DIALECT="sqlite",
-            TRACKER_DB=str(self.workdir / "tracker.db"),
-            RASA_AUTH_TOKEN=self.token,
-            HELPLINE_ACTIONS_TOKEN=self.actions_token,
+        return processes.sqlite_env(
+            self.workdir,
+            self.actions_port,
+            self.token,
+            self.actions_token,
+            HELPLINE_RATE_LIMITS="off",
             **self.extra_env,
         )
 
@@ -197,22 +162,17 @@ class HelplineAssistant(Assistant):
 
     def start_helpers(self) -> None:
         self.processes["actions"] = launch(
-            [str(BIN / "python"), "-m", "bot.action_server", "--port", str(self.actions_port)],
-            PROJECT_ROOT, self.env(), self.log("actions"),
-        )  # fmt: skip
+            processes.actions_command(self.actions_port), PROJECT_ROOT, self.env(), self.log("actions")
+        )
         if self.with_console:
             self.processes["console"] = launch(
-                [str(BIN / "python"), "-m", "bot.console", "serve", "--port", str(self.console_port)],
-                PROJECT_ROOT, self.env(), self.log("console"),
-            )  # fmt: skip
+                processes.console_command(self.console_port), PROJECT_ROOT, self.env(), self.log("console")
+            )
             wait_until_ready(f"http://127.0.0.1:{self.console_port}/", self.processes["console"], self.log("console"))
         wait_until_ready(f"http://127.0.0.1:{self.actions_port}/health", self.processes["actions"], self.log("actions"))
 
     def rasa_command(self) -> List[str]:
-        return [
-            str(BIN / "python"), "-m", "bot.rasa_server", "--port", str(self.rasa_port),  # token: RASA_AUTH_TOKEN
-            "--model", str(self.model_path), "--endpoints", str(self.endpoints), "--credentials", "credentials.yml",
-        ]  # fmt: skip
+        return processes.rasa_command(self.rasa_port, self.model_path, self.endpoints, "credentials.yml")
 
 
 def remove(path: Path) -> None:

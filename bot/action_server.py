@@ -27,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import log_privacy
+from bot.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ REQUEST_MAX_BYTES = 8 * 1024 * 1024  # a tracker window of 40 events is a few te
 
 
 def token_from(env: Mapping[str, str]) -> str:
-    token = (env.get(TOKEN_ENV) or "").strip()
+    token = Settings.from_env(env).actions_token
     if len(token) < MIN_TOKEN_CHARS:
         raise SystemExit(
             f"{TOKEN_ENV} must be set to a secret of at least {MIN_TOKEN_CHARS} characters, the same one Rasa "
@@ -83,8 +84,9 @@ def create_app(token: str, actions: str = "actions") -> Sanic:
 def main(argv: Optional[Sequence[str]] = None, env: Optional[Mapping[str, str]] = None) -> None:
     env = os.environ if env is None else env
     parser = argparse.ArgumentParser(prog="python -m bot.action_server", description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default=env.get(HOST_ENV) or DEFAULT_HOST)
-    parser.add_argument("--port", type=int, default=int(env.get("ACTIONS_PORT") or DEFAULT_PORT))
+    settings = Settings.from_env(env)
+    parser.add_argument("--host", default=settings.actions_host)
+    parser.add_argument("--port", type=int, default=settings.actions_port)
     parser.add_argument("--actions", default="actions", help="the package of actions (default: actions)")
     args = parser.parse_args(argv)
     token = token_from(env)

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import os
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Optional
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,14 @@ class FileClock:
 
 def clock_from_env(env: Mapping[str, str]) -> Clock:
     """The system clock, unless HELPLINE_CLOCK_FILE names a test clock file."""
-    path = env.get(CLOCK_FILE_VARIABLE)
-    if not path:
+    from bot.config import Settings
+
+    return clock_for(Settings.from_env(env).clock_file)
+
+
+def clock_for(path: Optional[Path]) -> Clock:
+    """The system clock, or the test clock in `path` (Settings.clock_file)."""
+    if path is None:
         return system_clock
     logger.warning("the clock is read from %s (%s): for tests only", path, CLOCK_FILE_VARIABLE)
-    return FileClock(Path(path))
+    return FileClock(path)

@@ -1,7 +1,11 @@
-"""The declarative base shared by every table the project owns (Alembic reads its metadata)."""
+"""The declarative base shared by every table the project owns (Alembic reads its metadata), and its column types."""
 
-from sqlalchemy import MetaData
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import declarative_base
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -12,3 +16,18 @@ NAMING_CONVENTION = {
 }
 
 Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+class UtcDateTime(TypeDecorator):
+    """A time stored in UTC and read back with its zone: SQLite hands datetimes back naive.
+
+    The same column type as `DateTime(timezone=True)` to the database and its migrations.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: Optional[dt.datetime], dialect: Any) -> Optional[dt.datetime]:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value

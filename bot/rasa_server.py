@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import List, Mapping, Optional, Sequence
+
+from bot.config import Settings
 
 TOKEN_ENV = "RASA_AUTH_TOKEN"
 TOKEN_FILE_ENV = "HELPLINE_RASA_TOKEN_FILE"
@@ -26,9 +27,10 @@ SECRET_OPTIONS = ("--auth-token", "--jwt-secret", "--jwt-private-key")
 
 
 def token_from(env: Mapping[str, str]) -> str:
-    token = (env.get(TOKEN_ENV) or "").strip()
-    if not token and env.get(TOKEN_FILE_ENV):
-        token = Path(env[TOKEN_FILE_ENV]).read_text(encoding="utf-8").strip()
+    settings = Settings.from_env(env)
+    token = settings.rasa_auth_token
+    if not token and settings.rasa_token_file:
+        token = settings.rasa_token_file.read_text(encoding="utf-8").strip()
     if len(token) < MIN_TOKEN_CHARS:
         raise SystemExit(
             f"Set {TOKEN_ENV} (or {TOKEN_FILE_ENV}) to the HTTP API token, at least {MIN_TOKEN_CHARS} characters; "

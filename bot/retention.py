@@ -23,7 +23,8 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.channels.sms.models import SmsConversation, SmsInbound
 from bot.feedback.store import anonymise as anonymise_feedback
-from bot.handoff.models import Handoff, HandoffEvent, HandoffMessage, HandoffNote, OutboxMessage
+from bot.handoff.models import Handoff, HandoffEvent, HandoffMessage, HandoffNote
+from bot.outbox.models import OutboxMessage
 from bot.reports.counts import events_table, facts_of_handoffs, keep
 from bot.reports.facts import Facts, tracker_facts
 

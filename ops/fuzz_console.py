@@ -68,17 +68,17 @@ def seed(database_url: str) -> None:
     """A nurse, an admin and people waiting, so ids in paths can name real things."""
     from argon2 import PasswordHasher
 
+    from bot.bootstrap import root
     from bot.clock import system_clock
     from bot.db import make_engine, make_session_factory
     from bot.handoff.nurses import NurseAccounts
     from bot.handoff.service import HandoffService
-    from bot.wording import Wording
 
     sessions = make_session_factory(make_engine(database_url))
     accounts = NurseAccounts(sessions, system_clock, PasswordHasher(time_cost=1, memory_cost=1024))
     accounts.create("fuzz-nurse", "Fuzz Nurse", PASSWORD, "nurse")
     accounts.create("fuzz-admin", "Fuzz Admin", PASSWORD, "admin")
-    service = HandoffService(sessions, system_clock, Wording.from_domain())
+    service = HandoffService(sessions, system_clock, root().wording)
     for number in range(3):
         transcript = [("person", f"hi {number}")]
         service.request(f"fuzz-{uuid.uuid4().hex}", "rest", "asked for a nurse", transcript=transcript)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the action server, the nurse console and the Rasa server together; Ctrl-C stops all three.
+# Makes the secrets, then starts the action server, the nurse console and the Rasa server (ops/processes.py).
 # Secrets travel in the environment, never on a command line (`ps` shows those to every local user).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,19 +22,5 @@ fi
 HELPLINE_ACTIONS_TOKEN=${HELPLINE_ACTIONS_TOKEN:-$(secret actions_token)}
 export RASA_AUTH_TOKEN HELPLINE_ACTIONS_TOKEN
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT INT TERM
-.venv/bin/python -m bot.action_server --port "${ACTIONS_PORT:-5055}" &
-pids+=($!)
-.venv/bin/python -m bot.console serve --port "${HELPLINE_CONSOLE_PORT:-5006}" &
-pids+=($!)
-cat <<MSG
-Rasa REST channel:  http://localhost:${RASA_PORT:-5005}/webhooks/rest/webhook
-Action server:      http://${HELPLINE_ACTIONS_HOST:-127.0.0.1}:${ACTIONS_PORT:-5055} (Rasa only: needs HELPLINE_ACTIONS_TOKEN)
-Website chat demo:  http://localhost:${RASA_PORT:-5005}/webhooks/socketio/demo
-Nurse console:      http://localhost:${HELPLINE_CONSOLE_PORT:-5006}/console
-  (first nurse: .venv/bin/python -m bot.console create-nurse --username NAME --name "Full Name" --role admin)
-MSG
-.venv/bin/python -m bot.rasa_server --port "${RASA_PORT:-5005}" \
-  --model models/helpline.tar.gz --endpoints endpoints.yml --credentials credentials.yml --cors "*"
+# The action server, the console and Rasa, as ops/processes.py starts them; Ctrl-C stops all three.
+exec .venv/bin/python -m ops.processes run

@@ -23,9 +23,9 @@ SMS_PREFIX = "sms-"
 
 def default_handoff_service() -> HandoffService:
     """The process's handoff service, built on first use: a channel made from credentials.yml is given none."""
-    from bot.handoff.factory import get_handoffs
+    from bot.bootstrap import root
 
-    return get_handoffs().service
+    return root().handoffs.service
 
 
 class ConversationLocks:

@@ -15,7 +15,8 @@ from typing import Any, Awaitable, Callable, Optional, Sequence
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from bot.handoff.journey import Journey, journey_for
-from bot.handoff.service import HandoffService, Outgoing
+from bot.handoff.service import HandoffService
+from bot.outbox.store import Outgoing
 from bot.safety.detector import SafetyDetector, shared_detector
 from bot.safety.disposition import (
     CRISIS,
@@ -86,10 +87,10 @@ class HandoffGate:
             return self._journey_provider()
         service = self._service
         if id(service) not in self._journeys:
-            from bot.config import Settings
+            from bot.bootstrap import root
             from bot.hours import OpeningHours
 
-            hours = OpeningHours.from_file(Settings.from_env().helpline_config)
+            hours = OpeningHours.from_file(root().settings.helpline_config)
             self._journeys[id(service)] = journey_for(service, hours)
         return self._journeys[id(service)]
 
@@ -99,7 +100,9 @@ class HandoffGate:
 
     def _words(self) -> Wording:
         if self._wording is None:
-            self._wording = Wording.from_domain()
+            from bot.bootstrap import root
+
+            self._wording = root().wording
         return self._wording
 
     def _text(self, name: str, **values: Any) -> str:

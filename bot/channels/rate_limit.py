@@ -18,7 +18,6 @@ thousands of messages from one address). Counts are per process and bounded in m
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -79,11 +78,9 @@ class RateLimiter:
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> RateLimiter:
-        env = os.environ if env is None else env
-        value = env.get(SWITCH, "on").strip().lower()
-        if value not in ("on", "off"):
-            raise ValueError(f"{SWITCH} must be on or off, not {value!r}")
-        return cls(enabled=value == "on")
+        from bot.config import Settings
+
+        return cls(enabled=Settings.from_env(env).rate_limits)
 
     def admit(self, client: str, conversation_id: str) -> Optional[int]:
         """None when the message may go on (and it is counted); else the seconds to wait before trying again."""

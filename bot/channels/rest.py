@@ -90,7 +90,9 @@ class HelplineRestInput(RestInput):
 
     def _text(self, name: str) -> str:
         if self._wording is None:
-            self._wording = Wording.from_domain()
+            from bot.bootstrap import root
+
+            self._wording = root().wording
         return self._wording.text(name)
 
     def _journey(self) -> Journey:

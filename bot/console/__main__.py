@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from typing import Optional, Sequence, TextIO
 
-from bot.clock import clock_from_env
+from bot.bootstrap import Root
 from bot.config import Settings
 from bot.db import shared_engine, upgrade
-from bot.handoff.factory import Handoffs, build_handoffs
+from bot.handoff.factory import Handoffs
 from bot.handoff.models import ROLES
 from bot.handoff.nurses import MIN_PASSWORD, AccountError, NurseView
 
@@ -25,7 +24,7 @@ class CommandError(Exception):
 def _prepare(settings: Settings) -> Handoffs:
     """Every command brings the database up to date first, so a fresh install just works."""
     upgrade(shared_engine(settings.database_url))
-    return build_handoffs(settings, clock_from_env(os.environ))
+    return Root(settings).handoffs
 
 
 def _password(args: argparse.Namespace, stdin: TextIO) -> str:
@@ -34,7 +33,7 @@ def _password(args: argparse.Namespace, stdin: TextIO) -> str:
         if not line:
             raise CommandError("--password-stdin: nothing was given on standard input")
         return line.rstrip("\r\n")
-    from_env = os.environ.get(PASSWORD_VARIABLE)
+    from_env = Settings.from_env().nurse_password
     if from_env is not None:
         return from_env
     try:

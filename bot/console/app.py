@@ -14,6 +14,7 @@ from sanic.response import BaseHTTPResponse, HTTPResponse, file, redirect
 from sanic.response import json as json_response
 from sqlalchemy.exc import OperationalError
 
+from bot import bootstrap
 from bot.client_address import parse_networks
 from bot.console import api, routes
 from bot.console.auth import COOKIE_NAME, ApiError, Tokens, clear_session_cookie
@@ -22,7 +23,6 @@ from bot.console.throttle import SignInThrottle
 from bot.handoff.factory import Handoffs
 from bot.handoff.nurses import AccountError
 from bot.handoff.service import HandoffError
-from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def create_app(
     trusted_proxies: Sequence[str] = (),
 ) -> Sanic:
     """A new app per call; `name` must be unique within a process (Sanic keeps a registry of app names)."""
-    wording = Wording.from_domain()
+    wording = bootstrap.root().wording
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
     app.config.FALLBACK_ERROR_FORMAT = "json"

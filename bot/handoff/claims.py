@@ -14,12 +14,14 @@ from typing import Optional
 
 from sqlalchemy import or_, select, update
 
+from bot.handoff.errors import Conflict, HandoffError, NotFound
 from bot.handoff.models import Handoff, HandoffMessage, Nurse
 from bot.handoff.notes import HandoffNotes, checked_note
 from bot.handoff.nurses import signed_in_now
 from bot.handoff.queue_notices import tell_place
-from bot.handoff.service import Conflict, HandoffError, HandoffService, HandoffView, NotFound, _aware, _view
+from bot.handoff.service import HandoffService
 from bot.handoff.timing import JourneyTimes
+from bot.handoff.views import HandoffView, view
 from bot.wording import Wording
 
 NURSE_LEFT = "utter_handoff_nurse_left"
@@ -112,7 +114,7 @@ class Claims:
         for handoff_id, nurse in rows:
             if not nurse.active:
                 note, why = NOTE_INACTIVE, "deactivated"
-            elif nurse.signed_out_at is not None and _aware(nurse.signed_out_at) <= cutoff:  # type: ignore[operator]
+            elif nurse.signed_out_at is not None and nurse.signed_out_at <= cutoff:
                 note, why = NOTE_SIGNED_OUT, "signed_out"
             else:
                 note, why = NOTE_SESSION_ENDED, "session_ended"
@@ -134,7 +136,7 @@ class Claims:
                 .where(Handoff.state == "claimed")
                 .order_by(Handoff.claimed_at, Handoff.id)
             ).all()
-            return [(_view(handoff, nurse.display_name), signed_in_now(nurse, now)) for handoff, nurse in rows]
+            return [(view(handoff, nurse.display_name), signed_in_now(nurse, now)) for handoff, nurse in rows]
 
     def _claimed(self, session, handoff_id: int) -> Handoff:
         handoff = session.get(Handoff, handoff_id)

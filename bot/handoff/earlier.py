@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from bot.handoff.history import ENDED_STATES
 from bot.handoff.models import Handoff, Nurse
-from bot.handoff.service import HandoffService, HandoffView, NotFound, _view
+from bot.handoff.service import HandoffService, HandoffView, NotFound
+from bot.handoff.views import view
 
 MOST_EARLIER = 10  # the latest ten: enough to see a pattern, short enough to read beside a live chat
 
@@ -39,4 +40,4 @@ def earlier_conversations(
             .order_by(Handoff.ended_at.desc(), Handoff.id.desc())
             .limit(most)
         ).all()
-        return [_view(row, name) for row, name in rows]
+        return [view(row, name) for row, name in rows]

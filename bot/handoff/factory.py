@@ -1,16 +1,16 @@
-"""Builds the handoff services from Settings, once per process (never at import)."""
+"""The handoff services built together, by the composition root (bot/bootstrap.py) or a test."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Optional
 
-from bot.clock import Clock, clock_from_env
+from sqlalchemy.orm import sessionmaker
+
+from bot.clock import Clock
 from bot.config import DEFAULT_RETENTION_DAYS, Settings
 from bot.content.review import ContentReview
-from bot.db import make_session_factory, shared_engine
+from bot.db import shared_engine
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.pause import HandoffPause
 from bot.handoff.service import HandoffService
@@ -31,11 +31,15 @@ class Handoffs:
     retention_days: int = DEFAULT_RETENTION_DAYS  # how far back a person's earlier conversations are kept
 
 
-def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
-    sessions = make_session_factory(shared_engine(settings.database_url))
+def build_handoffs(
+    settings: Settings,
+    clock: Clock,
+    sessions: sessionmaker,
+    wording: Wording,
+) -> Handoffs:
     hours = OpeningHours.from_file(settings.helpline_config)
     return Handoffs(
-        service=HandoffService(sessions, clock, Wording.from_domain()),
+        service=HandoffService(sessions, clock, wording),
         accounts=NurseAccounts(sessions, clock),
         hours=hours,
         clock=clock,
@@ -46,6 +50,8 @@ def build_handoffs(settings: Settings, clock: Clock) -> Handoffs:
     )
 
 
-@lru_cache(maxsize=1)
 def get_handoffs() -> Handoffs:
-    return build_handoffs(Settings.from_env(), clock_from_env(os.environ))
+    """The process's handoff services: the composition root's."""
+    from bot.bootstrap import root
+
+    return root().handoffs

@@ -13,7 +13,8 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from bot.handoff.models import OPEN_STATES, STATES, Handoff, Nurse
-from bot.handoff.service import HandoffService, HandoffView, _view
+from bot.handoff.service import HandoffService
+from bot.handoff.views import HandoffView, view
 
 ENDED_STATES = tuple(state for state in STATES if state not in OPEN_STATES)
 PAGE_SIZE = 20
@@ -64,5 +65,5 @@ class ConversationHistory:
                 .offset((page - 1) * size)
                 .limit(size)
             ).all()
-            conversations = [_view(handoff, name) for handoff, name in rows]
+            conversations = [view(handoff, name) for handoff, name in rows]
         return HistoryPage(conversations, page, max(1, -(-total // size)), total)

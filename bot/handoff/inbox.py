@@ -14,7 +14,7 @@ from typing import Optional
 from sqlalchemy import func, select, update
 
 from bot.handoff.models import Handoff, HandoffMessage
-from bot.handoff.service import Conflict, HandoffService, HandoffView, NotFound, _aware
+from bot.handoff.service import Conflict, HandoffService, HandoffView, NotFound
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def _waiting_since(handoff: HandoffView, said: list[HandoffMessage]) -> Optional
     if not replies:
         return handoff.created_at
     waiting = [m for m in said if m.author == "person" and m.id > replies[-1]]
-    return _aware(waiting[0].created_at) if waiting else None
+    return waiting[0].created_at if waiting else None
 
 
 class Inbox:

@@ -3,7 +3,7 @@
 A left message is a handoff of kind "message". Its transcript holds the conversation leading up to it
 (`context` lines) and then what the person wrote while leaving it, including anything a safety reply
 interrupted. The console shows the message (the person's non-context lines) and the whole transcript.
-A nurse replies through the person's own channel; the outbox delivers it (bot/channels/delivery.py).
+A nurse replies through the person's own channel; the outbox delivers it (bot/outbox/pusher.py).
 """
 
 from __future__ import annotations

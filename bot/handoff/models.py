@@ -6,7 +6,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -15,7 +14,8 @@ from sqlalchemy import (
     text,
 )
 
-from bot.models import Base
+from bot.models import Base, UtcDateTime
+from bot.outbox.models import OutboxMessage  # noqa: F401  (the outbox table, bot/outbox; imported from here before)
 
 # abandoned: the person went away (tab closed, or silent) while waiting; counted apart from claims.
 STATES = ("waiting", "claimed", "returned", "closed", "cancelled", "abandoned")
@@ -43,13 +43,13 @@ class Nurse(Base):
     password_hash = Column(Text, nullable=False)
     role = Column(String(10), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
     # When the latest console session ends, and when the nurse signed out: their claims go back to the queue.
-    session_expires_at = Column(DateTime(timezone=True), nullable=True)
-    signed_out_at = Column(DateTime(timezone=True), nullable=True)
+    session_expires_at = Column(UtcDateTime, nullable=True)
+    signed_out_at = Column(UtcDateTime, nullable=True)
     # Raised on sign-out and deactivation: tokens that carry an older version stop working.
     token_version = Column(Integer, nullable=False, default=0, server_default="0")
-    last_signed_in_at = Column(DateTime(timezone=True), nullable=True)
+    last_signed_in_at = Column(UtcDateTime, nullable=True)
     # One of AVAILABILITY, checked by bot/handoff/availability.py (SQLite could add no constraint without
     # rebuilding a table that others refer to).
     availability = Column(String(10), nullable=False, default="available", server_default="available")
@@ -81,20 +81,20 @@ class Handoff(Base):
     state = Column(String(10), nullable=False)
     priority = Column(String(10), nullable=False)
     reason = Column(Text, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    claimed_at = Column(DateTime(timezone=True), nullable=True)
+    created_at = Column(UtcDateTime, nullable=False)
+    claimed_at = Column(UtcDateTime, nullable=True)
     claimed_by = Column(Integer, ForeignKey("nurses.id"), nullable=True)
-    ended_at = Column(DateTime(timezone=True), nullable=True, index=True)  # past conversations are searched by it
+    ended_at = Column(UtcDateTime, nullable=True, index=True)  # past conversations are searched by it
     outcome = Column(Text, nullable=True)
     # The nurse's own words on closing, kept apart from the outcome chosen from a list, so outcomes can be searched.
     closing_note = Column(Text, nullable=True)
     # Presence: when the person last wrote or came back, and since when they have been away (web: tab closed).
-    last_seen_at = Column(DateTime(timezone=True), nullable=True)
-    away_since = Column(DateTime(timezone=True), nullable=True)
+    last_seen_at = Column(UtcDateTime, nullable=True)
+    away_since = Column(UtcDateTime, nullable=True)
     # The queue position the person was last told, so that a move up is told once.
     told_position = Column(Integer, nullable=True)
     # When an urgent chat left unclaimed was last alerted again (bot/handoff/urgent_alerts.py).
-    urgent_alerted_at = Column(DateTime(timezone=True), nullable=True)
+    urgent_alerted_at = Column(UtcDateTime, nullable=True)
     # The last handoff_messages.id the nurse looking after it has seen (bot/handoff/inbox.py); None when they change.
     read_up_to = Column(Integer, nullable=True)
 
@@ -110,7 +110,7 @@ class HandoffMessage(Base):
     author = Column(String(10), nullable=False)
     nurse_id = Column(Integer, ForeignKey("nurses.id"), nullable=True)
     text = Column(Text, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
     # True for the conversation leading up to the handoff (copied from the bot chat); False for what
     # was written to or for the nurse, e.g. a message left out of hours or lines typed while queued.
     context = Column(Boolean, nullable=False, default=False)
@@ -125,39 +125,7 @@ class HandoffNote(Base):
     handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
     nurse_id = Column(Integer, ForeignKey("nurses.id"), nullable=False)
     text = Column(Text, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-
-
-class OutboxMessage(Base):
-    """A message for the person, kept until their channel has delivered it; nothing is lost on restart.
-
-    Nurse and system messages on every channel; on channels that send asynchronously (SMS),
-    the bot's own replies too, so that a failed send is retried rather than lost.
-    """
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        CheckConstraint(_in("author", ("bot", "nurse", "system")), name="author"),
-        Index("ix_outbox_pending", "conversation_id", "delivered_at"),
-    )
-
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(255), nullable=False)
-    channel = Column(String(40), nullable=False)
-    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="SET NULL"), nullable=True)
-    author = Column(String(10), nullable=False)
-    sender_name = Column(String(120), nullable=True)
-    text = Column(Text, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    delivered_at = Column(DateTime(timezone=True), nullable=True)
-    attempts = Column(Integer, nullable=False, default=0)
-    last_error = Column(Text, nullable=True)
-    next_attempt_at = Column(DateTime(timezone=True), nullable=True)
-    # A sender's lease: while it runs, no other process (replica) sends this message.
-    lease_token = Column(String(32), nullable=True)
-    lease_until = Column(DateTime(timezone=True), nullable=True)
-    # JSON list of {"title", "payload"}: quick replies where the channel shows them (the widget).
-    buttons = Column(Text, nullable=True)
+    created_at = Column(UtcDateTime, nullable=False)
 
 
 class HandoffEvent(Base):
@@ -166,7 +134,7 @@ class HandoffEvent(Base):
     __tablename__ = "handoff_events"
 
     id = Column(Integer, primary_key=True)
-    at = Column(DateTime(timezone=True), nullable=False)
+    at = Column(UtcDateTime, nullable=False)
     handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="SET NULL"), nullable=True, index=True)
     nurse_id = Column(Integer, ForeignKey("nurses.id"), nullable=True)
     actor = Column(String(10), nullable=False)
@@ -183,9 +151,9 @@ class HelplinePause(Base):
     __tablename__ = "helpline_pauses"
 
     id = Column(Integer, primary_key=True)
-    paused_at = Column(DateTime(timezone=True), nullable=False)
+    paused_at = Column(UtcDateTime, nullable=False)
     paused_by = Column(Integer, ForeignKey("nurses.id"), nullable=False)
     message = Column(Text, nullable=False)
     is_open = Column(Boolean, nullable=True, unique=True)
-    resumed_at = Column(DateTime(timezone=True), nullable=True)
+    resumed_at = Column(UtcDateTime, nullable=True)
     resumed_by = Column(Integer, ForeignKey("nurses.id"), nullable=True)

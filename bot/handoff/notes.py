@@ -13,8 +13,9 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.handoff.errors import HandoffError
 from bot.handoff.models import HandoffNote, Nurse
-from bot.handoff.service import HandoffError, HandoffService, _aware
+from bot.handoff.service import HandoffService
 from bot.limits import MAX_NOTE_CHARS
 
 
@@ -59,7 +60,7 @@ class HandoffNotes:
         session.add(note)
         session.flush()
         name = session.get(Nurse, nurse_id).display_name
-        return NoteView(note.id, nurse_id, name, text, _aware(note.created_at))  # type: ignore[arg-type]
+        return NoteView(note.id, nurse_id, name, text, note.created_at)
 
     def on(self, handoff_id: int) -> list[NoteView]:
         """A conversation's notes, oldest first."""
@@ -70,7 +71,4 @@ class HandoffNotes:
                 .where(HandoffNote.handoff_id == handoff_id)
                 .order_by(HandoffNote.id)
             ).all()
-            return [
-                NoteView(n.id, n.nurse_id, name, n.text, _aware(n.created_at))  # type: ignore[arg-type]
-                for n, name in rows
-            ]
+            return [NoteView(n.id, n.nurse_id, name, n.text, n.created_at) for n, name in rows]

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from bot.clock import Clock
+from bot.handoff.errors import Conflict
 from bot.handoff.models import HandoffEvent, HelplinePause, Nurse
-from bot.handoff.service import Conflict, _aware
 
 PAUSED_EVENT = "handoffs_paused"
 RESUMED_EVENT = "handoffs_resumed"
@@ -47,7 +47,7 @@ class HandoffPause:
         if row is None:
             return None
         pause, name = row
-        return PauseView(pause.id, _aware(pause.paused_at), pause.paused_by, name, pause.message)  # type: ignore[arg-type]
+        return PauseView(pause.id, pause.paused_at, pause.paused_by, name, pause.message)
 
     def pause(self, nurse_id: int, message: str) -> PauseView:
         """Conflict if new chats are already paused (one open pause at a time, by a unique constraint)."""

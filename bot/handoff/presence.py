@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.handoff.models import OPEN_STATES, Handoff, HandoffMessage
 from bot.handoff.queue_notices import tell_place
-from bot.handoff.service import HandoffService, _aware
+from bot.handoff.service import HandoffService
 from bot.handoff.timing import AWAY_CHANNELS, SILENT_CHANNELS, JourneyTimes
 from bot.hours import OpeningHours
 from bot.wording import Wording
@@ -73,7 +73,7 @@ class Presence:
                     return False
                 if latest.state != "abandoned" or latest.ended_at is None:
                     return False
-                if now - _aware(latest.ended_at) > self._times.return_window:  # type: ignore[operator]
+                if now - latest.ended_at > self._times.return_window:
                     return False
                 if not self._hours.accepts_handoffs(now):
                     return False
@@ -114,12 +114,12 @@ class Presence:
         gone = []
         for handoff in waiting:
             if handoff.channel in AWAY_CHANNELS and handoff.away_since is not None:
-                gone_for = now - _aware(handoff.away_since)  # type: ignore[operator]
+                gone_for = now - handoff.away_since
                 if gone_for >= self._times.away_abandon:
                     gone.append(handoff.id)
             elif handoff.channel in SILENT_CHANNELS:
-                seen = _aware(handoff.last_seen_at or handoff.created_at)
-                if now - seen >= self._times.silent_abandon:  # type: ignore[operator]
+                seen = handoff.last_seen_at or handoff.created_at
+                if now - seen >= self._times.silent_abandon:
                     gone.append(handoff.id)
         abandoned = 0
         for handoff_id in gone:

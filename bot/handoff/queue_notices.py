@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from bot.handoff.models import URGENT, Handoff, HandoffMessage
 from bot.handoff.notices import Notice, notice, wait_minutes
-from bot.handoff.service import HandoffService, HandoffView, _aware
+from bot.handoff.service import HandoffService
 from bot.handoff.timing import JourneyTimes
+from bot.handoff.views import HandoffView
 from bot.wording import Wording
 
 STILL_WAITING = "utter_handoff_still_waiting"
@@ -87,7 +88,7 @@ class QueueNotices:
             )
         if not times:
             return None
-        if len(times) == 2 and _aware(times[0]) - _aware(times[1]) < self._times.ack_pause:  # type: ignore[operator]
+        if len(times) == 2 and times[0] - times[1] < self._times.ack_pause:
             return None
         return self.place(handoff, STILL_WAITING)
 

@@ -1,4 +1,4 @@
-"""The person's journey through the handoff: its time limits, defined once, read from the environment.
+"""The person's journey through the handoff: its time limits, defined once, read by Settings (bot/config.py).
 
 - HELPLINE_QUEUE_ACK_PAUSE_SECONDS (120): a message typed while queued is acknowledged if it is the
   first, or the first after this long.
@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
@@ -50,7 +49,14 @@ class JourneyTimes:
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> JourneyTimes:
-        env = os.environ if env is None else env
+        """The times `Settings` read from the environment (or from `env`)."""
+        from bot.config import Settings
+
+        return Settings.from_env(env).journey_times
+
+    @classmethod
+    def from_variables(cls, env: Mapping[str, str]) -> JourneyTimes:
+        """Only `Settings.from_env` calls this: it is where the environment is read."""
         default = cls()
         return cls(
             ack_pause=dt.timedelta(

@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import and_, or_, select, update
 
 from bot.handoff.models import Handoff
-from bot.handoff.service import HandoffService, _aware
+from bot.handoff.service import HandoffService
 
 
 def _due(cutoff: dt.datetime):
@@ -44,7 +44,7 @@ def realert_unclaimed(service: HandoffService, every: dt.timedelta) -> int:
                 .execution_options(synchronize_session=False)
             ).rowcount
             if changed == 1:
-                waited = (now - _aware(created_at)).total_seconds()  # type: ignore[operator]
+                waited = (now - created_at).total_seconds()
                 service._event(session, "urgent_unclaimed", "system", handoff_id, waited_seconds=round(waited))
                 alerted += 1
     return alerted

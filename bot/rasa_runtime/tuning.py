@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import weakref
 from typing import Any, Dict, List, Optional
 
@@ -114,7 +113,9 @@ def _shared_session(self: Any, original: Any) -> Any:
 
 def patches() -> List[Patch]:
     """Both changes, or none when HELPLINE_RASA_TUNING=off."""
-    if os.environ.get("HELPLINE_RASA_TUNING", "on").strip().lower() == "off":
+    from bot.config import Settings
+
+    if not Settings.from_env().rasa_tuning:
         return []
     from rasa.core.actions.action import RemoteAction
     from rasa.utils.endpoints import EndpointConfig

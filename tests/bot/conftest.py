@@ -9,22 +9,12 @@ import pytest
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
-
-
-class Clock:
-    def __init__(self):
-        self.now = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **kwargs) -> None:
-        self.now += dt.timedelta(**kwargs)
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture
-def clock():
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc))
 
 
 @pytest.fixture

@@ -33,11 +33,16 @@ def test_rasa_gets_the_token_inside_the_process_and_secrets_on_the_command_line_
 
 
 def test_the_launchers_never_put_the_token_on_a_command_line():
-    """scripts/run.sh and the scale profile; the end-to-end stack checks the running process's /proc cmdline."""
+    """The one launcher (ops/processes.py) starts Rasa through bot.rasa_server; `make run` and the scale profile use it.
+
+    The end-to-end stack checks the running process's /proc cmdline.
+    """
+    launcher = (PROJECT_ROOT / "ops" / "processes.py").read_text()
+    assert '"--auth-token"' not in launcher and '"bot.rasa_server"' in launcher
     script = (PROJECT_ROOT / "scripts" / "run.sh").read_text()
-    assert "--auth-token" not in script and "bot.rasa_server" in script
+    assert "--auth-token" not in script and "ops.processes" in script
     scaled = (PROJECT_ROOT / "ops" / "scaled.py").read_text()
-    assert '"--auth-token"' not in scaled and "bot.rasa_server" in scaled
+    assert '"--auth-token"' not in scaled and "from ops import processes" in scaled
 
 
 @pytest.fixture

@@ -7,15 +7,12 @@ hours are set by the test, never by waiting.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,38 +20,13 @@ import requests
 
 from bot.clock import FileClock
 from bot.config import PROJECT_ROOT
+from ops import processes
 from ops.ports import free_port
 
-MODEL = PROJECT_ROOT / "models" / "helpline.tar.gz"
-BIN = Path(sys.executable).parent
+MODEL = processes.MODEL
 LONDON = ZoneInfo("Europe/London")
 MONDAY_10AM = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
 SATURDAY_2PM = dt.datetime(2026, 11, 21, 14, 0, tzinfo=LONDON)
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 180, **kwargs) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-4000:]}")
-        try:
-            if requests.get(url, timeout=2, **kwargs).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    raise TimeoutError(f"{url} not ready after {timeout}s:\n{log.read_text()[-4000:]}")
-
-
-def stop(process: Optional[subprocess.Popen]) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @dataclass
@@ -89,20 +61,13 @@ class Stack:
 
     @property
     def env(self) -> dict:
-        return dict(
-            os.environ,
-            PYTHONPATH=str(PROJECT_ROOT),
-            RASA_TELEMETRY_ENABLED="false",
-            TF_CPP_MIN_LOG_LEVEL="2",
-            HELPLINE_DATA_DIR=str(self.data_dir),
-            HELPLINE_DATABASE_URL=self.database_url,
+        return processes.sqlite_env(
+            self.data_dir,
+            self.actions_port,
+            self.token,
+            self.actions_token,
             HELPLINE_CLOCK_FILE=str(self.clock_file),
             HELPLINE_CONFIG=str(self.hours_file),
-            ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
-            TRACKER_DB_DIALECT="sqlite",
-            TRACKER_DB=str(self.data_dir / "tracker.db"),
-            RASA_AUTH_TOKEN=self.token,
-            HELPLINE_ACTIONS_TOKEN=self.actions_token,
             HELPLINE_RATE_LIMITS="off",  # the suite sends many conversations from 127.0.0.1; tests/bot checks them
         )
 
@@ -123,24 +88,16 @@ class Stack:
         self.before_start()
         env = self.env
         logs = {name: self.data_dir / f"{name}.log" for name in ("actions", "rasa")}
-        self.processes["actions"] = subprocess.Popen(
-            [str(BIN / "python"), "-m", "bot.action_server", "--port", str(self.actions_port)],
-            cwd=PROJECT_ROOT, env=env, stdout=logs["actions"].open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        self.processes["rasa"] = subprocess.Popen(
-            [
-                str(BIN / "python"), "-m", "bot.rasa_server",  # the API token comes from the environment
-                "--port", str(self.rasa_port), "--model", str(self.model),
-                "--endpoints", "endpoints.yml", "--credentials", str(self.credentials), *self.rasa_args,
-            ],
-            cwd=PROJECT_ROOT, env=env, stdout=logs["rasa"].open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        wait_for(f"http://127.0.0.1:{self.actions_port}/health", self.processes["actions"], logs["actions"])
-        wait_for(f"{self.url}/status", self.processes["rasa"], logs["rasa"], params={"token": self.token})
+        self.processes["actions"] = processes.spawn(processes.actions_command(self.actions_port), env, logs["actions"])
+        rasa = processes.rasa_command(self.rasa_port, self.model, "endpoints.yml", self.credentials, *self.rasa_args)
+        self.processes["rasa"] = processes.spawn(rasa, env, logs["rasa"])
+        ready = processes.wait_until_ready
+        ready(f"http://127.0.0.1:{self.actions_port}/health", self.processes["actions"], logs["actions"], timeout=180)
+        ready(f"{self.url}/status?token={self.token}", self.processes["rasa"], logs["rasa"], timeout=180)
 
     def stop(self) -> None:
         for name in ("rasa", "actions"):
-            stop(self.processes.pop(name, None))
+            processes.stop(self.processes.pop(name, None))
 
     def restart(self) -> None:
         self.stop()

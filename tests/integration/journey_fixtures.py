@@ -12,11 +12,10 @@ import os
 import subprocess
 import sys
 import tarfile
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Iterator
 
 import pytest
 import requests
@@ -38,19 +37,6 @@ WEDNESDAY_7PM = dt.datetime(2026, 12, 2, 19, 0, tzinfo=LONDON)
 THURSDAY_930AM = dt.datetime(2026, 12, 3, 9, 30, tzinfo=LONDON)
 MONDAY_10AM = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
 PASSWORD = "a long enough password"
-T = TypeVar("T")
-
-
-def eventually(check: Callable[[], T], what: str, timeout: float = 20) -> T:
-    """Polls `check` until it returns something truthy: waits for an event, never for a fixed time."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def model_has_journey_responses(model: Path) -> bool:

@@ -20,11 +20,11 @@ from tests.integration.journey_fixtures import (  # noqa: F401 (fixtures)
     MONDAY_10AM,
     THURSDAY_930AM,
     WEDNESDAY_7PM,
-    eventually,
     journey,
     person,
     texts,
 )
+from tests.support.waiting import wait_until
 
 RED_FLAG = "im on chemo and my temperature is 38.6 and im shivering"
 ALREADY_CHATTING = "already chatting"
@@ -101,7 +101,7 @@ def test_the_place_in_the_queue_is_updated_as_it_changes(journey):  # noqa: F811
     amy = journey.nurse("Amy Clarke")
     ahead = journey.handoffs.open_handoff(first)
     assert journey.api(amy, "POST", f"/api/handoffs/{ahead.id}/claim").status_code == 200
-    moved = eventually(
+    moved = wait_until(
         lambda: [m for m in journey.handoffs.pending_for(second) if "now number 1" in m.text], "the move to be told"
     )
     assert len(moved) == 1
@@ -118,7 +118,7 @@ def test_people_still_waiting_at_closing_are_told_and_their_chat_becomes_a_left_
     journey.say(someone, "is anyone coming?")
     journey.set_clock(dt.datetime.combine(wednesday, dt.time(16, 30), LONDON))
 
-    eventually(lambda: journey.handoffs.open_handoff(someone) is None, "the chat to stop being live")
+    wait_until(lambda: journey.handoffs.open_handoff(someone) is None, "the chat to stop being live")
     replies = texts(journey.say(someone, "hello?"))
     assert "The helpline has now closed" in replies
     assert "A nurse will reply after 9am tomorrow; you'll see it here." in replies
@@ -137,7 +137,7 @@ def test_a_silent_chat_leaves_the_queue_as_abandoned_and_gets_its_place_back(jou
     journey.say(someone, "can I talk to a nurse please")
     handoff = journey.handoffs.open_handoff(someone)
     journey.set_clock(MONDAY_10AM + dt.timedelta(minutes=31))
-    eventually(lambda: journey.handoffs.detail(handoff.id)[0].state == "abandoned", "the chat to be abandoned")
+    wait_until(lambda: journey.handoffs.detail(handoff.id)[0].state == "abandoned", "the chat to be abandoned")
     admin = journey.nurse("Ann Admin", role="admin")
     stats = journey.api(admin, "GET", "/api/stats").json()["last_7_days"]
     assert stats["abandoned"] >= 1
@@ -160,7 +160,7 @@ def test_a_claim_whose_nurse_signed_out_goes_back_to_the_queue_and_an_admin_can_
     assert journey.api(ben, "POST", "/api/logout").status_code == 200
 
     journey.set_clock(MONDAY_10AM + dt.timedelta(minutes=11))
-    eventually(lambda: journey.handoffs.detail(handoff.id)[0].state == "waiting", "the claim to be released")
+    wait_until(lambda: journey.handoffs.detail(handoff.id)[0].state == "waiting", "the claim to be released")
     replies = texts(journey.say(someone, "hello?"))
     assert "The nurse has had to leave the chat. You're back in the queue, number 1" in replies
     notes = [m.text for m in journey.handoffs.detail(handoff.id)[1] if m.author == "system"]

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from tests.integration.journey_fixtures import WEDNESDAY_7PM, eventually
+from tests.integration.journey_fixtures import WEDNESDAY_7PM
 from tests.integration.sms_fixtures import sms_nurse, sms_stack, twilio_api  # noqa: F401 (fixtures)
+from tests.support.waiting import wait_until
 
 RED_FLAG = "im on chemo and my temperature is 38.6 and im shivering"
 
@@ -61,7 +62,7 @@ def test_five_texts_in_a_row_while_queued_are_not_met_with_silence(sms_stack, tw
     assert all("this chat" not in body for body in bodies)
     for text in ("hello", "is anyone there", "please", "im scared", "hello?"):
         sms_stack.text(phone, text)
-    eventually(lambda: unhandled(sms_stack, conversation) == 0, "the five texts to be handled")
+    wait_until(lambda: unhandled(sms_stack, conversation) == 0, "the five texts to be handled")
     with sqlite3.connect(sms_stack.data_dir / "helpline.db") as db:  # every reply to them is in the outbox by now
         queued = [row[0] for row in db.execute("SELECT text FROM outbox WHERE conversation_id = ?", (conversation,))]
     assert len([t for t in queued if "the nurse will see your texts" in t]) == 1  # the first, not every line

@@ -20,7 +20,6 @@ from bot.handoff.models import URGENT
 from tests.bot.console.conftest import ConsoleServer
 from tests.integration.conftest import LONDON
 from tests.integration.console_fixtures import sign_in_as
-from tests.integration.journey_fixtures import eventually
 from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     ANSWER,
     LIVE,
@@ -36,6 +35,7 @@ from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     widget_console,
     widget_stack,
 )
+from tests.support.waiting import wait_until
 
 SCREENSHOTS = PROJECT_ROOT / "docs" / "walkthrough"
 TUESDAY_7PM = dt.datetime(2026, 11, 24, 19, 0, tzinfo=LONDON)
@@ -170,7 +170,7 @@ def test_a_message_left_out_of_hours_is_answered_next_morning_and_seen_on_return
         from_nurse = person.messages.locator(f".rw-response.{NURSE_CSS_CLASS}")
         expect(from_nurse).to_have_text(f"{NURSE} (nurse): {REPLY}", timeout=LIVE)
         expect(responses(person, "saved your message")).to_have_count(1)  # the same conversation
-        eventually(lambda: not nurses.pending_for(conversation), "the reply to be marked delivered")
+        wait_until(lambda: not nurses.pending_for(conversation), "the reply to be marked delivered")
         to_the_end(person)
         snap(person.page.locator(".rw-widget-container"), "06-reply-seen", tmp_path)
         assert person.errors == []

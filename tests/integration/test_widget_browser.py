@@ -26,19 +26,10 @@ from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     websites,
     widget_stack,
 )
+from tests.support.waiting import wait_until
 
 # The README's screenshot is refreshed only when asked (HELPLINE_UPDATE_SCREENSHOT=1): a test run leaves the tree clean.
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
-
-
-def wait_until(condition, what: str, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"not within {timeout:.0f} s: {what}")
 
 
 def test_a_question_is_answered_and_a_reload_keeps_the_conversation(chromium, widget_stack: WidgetStack):  # noqa: F811

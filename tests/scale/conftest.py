@@ -15,7 +15,8 @@ from typing import Iterator
 import pytest
 
 from bot.clock import FileClock
-from ops.scaled import MODEL, Ports, ScaleStack, missing_binaries
+from ops.datastores import missing_binaries
+from ops.scaled import MODEL, Ports, ScaleStack
 from tests.integration.conftest import MONDAY_10AM
 from tests.unavailable import unavailable
 

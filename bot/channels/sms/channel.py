@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 from urllib.parse import parse_qs
@@ -16,13 +15,13 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from bot.channels.common import SMS_CHANNEL, default_handoff_service
-from bot.channels.delivery import OutboxPusher
 from bot.channels.sms.config import SmsConfig
 from bot.channels.sms.processor import SmsGate, SmsProcessor
 from bot.channels.sms.sender import SmsSender, Transmit, TwilioTransmitter
 from bot.channels.sms.state import SmsKeys, SmsStore
 from bot.channels.sms.worker import InboundWorker
 from bot.handoff.service import HandoffService
+from bot.outbox.pusher import OutboxPusher
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
@@ -46,12 +45,9 @@ class WebhookForm(Dict[str, List[str]]):
 
 
 def _default_store(config: SmsConfig) -> SmsStore:
-    from bot.config import Settings
-    from bot.db import make_session_factory, shared_engine
-    from bot.handoff.factory import get_handoffs
+    from bot.bootstrap import root
 
-    sessions = make_session_factory(shared_engine(Settings.from_env().database_url))
-    return SmsStore(sessions, SmsKeys(config.conversation_key), get_handoffs().clock)
+    return SmsStore(root().sessions, SmsKeys(config.conversation_key), root().clock)
 
 
 class TwilioSmsInput(InputChannel):
@@ -63,7 +59,7 @@ class TwilioSmsInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> TwilioSmsInput:
-        return cls(SmsConfig.from_credentials(credentials, os.environ))
+        return cls(SmsConfig.from_credentials(credentials))
 
     def __init__(
         self,
@@ -89,7 +85,9 @@ class TwilioSmsInput(InputChannel):
 
     def wording(self) -> Wording:
         if self._wording is None:
-            self._wording = Wording.from_domain()
+            from bot.bootstrap import root
+
+            self._wording = root().wording
         return self._wording
 
     @property

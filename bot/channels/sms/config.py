@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
+from bot.config import SMS_VARIABLES, Settings
+
 
 @dataclass(frozen=True)
 class SmsConfig:
@@ -15,22 +17,16 @@ class SmsConfig:
     conversation_key: str
     api_base_url: Optional[str] = None  # Twilio's API host unless set (tests point it at a stand-in)
 
-    KEYS = {
-        "account_sid": "TWILIO_ACCOUNT_SID",
-        "auth_token": "TWILIO_AUTH_TOKEN",
-        "twilio_number": "TWILIO_NUMBER",
-        "public_url": "TWILIO_PUBLIC_URL",
-        "api_base_url": "TWILIO_API_BASE_URL",
-        "conversation_key": "HELPLINE_SMS_KEY",
-    }
+    KEYS = SMS_VARIABLES  # key in credentials.yml -> the variable that stands in for it
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Mapping[str, Any]], env: Mapping[str, str]) -> SmsConfig:
+    def from_credentials(
+        cls, credentials: Optional[Mapping[str, Any]], env: Optional[Mapping[str, str]] = None
+    ) -> SmsConfig:
         """credentials.yml values first, then the environment; refuses to start with anything missing."""
         credentials = credentials or {}
-        values = {
-            key: str(credentials.get(key) or env.get(variable) or "").strip() for key, variable in cls.KEYS.items()
-        }
+        variables = Settings.from_env(env).sms_variables
+        values = {key: str(credentials.get(key) or variables.get(key) or "").strip() for key in cls.KEYS}
         missing = [f"{key} ({cls.KEYS[key]})" for key, value in values.items() if not value and key != "api_base_url"]
         if missing:
             raise ValueError(f"the SMS channel needs {', '.join(missing)} in credentials.yml or the environment")

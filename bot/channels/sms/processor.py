@@ -185,10 +185,10 @@ class SmsProcessor:
 
 def _helpline_phone() -> str:
     """The helpline's number from config/helpline.yml, its one home; read when asked, so an edit needs no restart."""
-    from bot.config import Settings
+    from bot.bootstrap import root
     from bot.hours import OpeningHours
 
-    return OpeningHours.from_file(Settings.from_env().helpline_config).phone
+    return OpeningHours.from_file(root().settings.helpline_config).phone
 
 
 def _feedback_store() -> FeedbackStore:

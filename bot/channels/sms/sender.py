@@ -13,7 +13,8 @@ from bot.channels.common import SMS_CHANNEL
 from bot.channels.sms.config import SmsConfig
 from bot.channels.sms.state import SmsState, SmsStore
 from bot.channels.sms.text import split
-from bot.handoff.service import HandoffService, Outgoing
+from bot.handoff.service import HandoffService
+from bot.outbox.store import Outgoing
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)

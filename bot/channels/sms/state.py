@@ -20,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.channels.common import SMS_PREFIX
 from bot.channels.sms.models import SmsConversation, SmsInbound
 from bot.clock import Clock
-from bot.handoff.models import OutboxMessage
+from bot.outbox.models import OutboxMessage
 
 MIN_KEY_LENGTH = 32
 KEEP_HANDLED_INBOUND = dt.timedelta(days=7)  # long enough to ignore any retried or replayed webhook

@@ -13,7 +13,6 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.common import WEBCHAT_CHANNEL, ConversationLocks, default_handoff_service
-from bot.channels.delivery import OutboxPusher
 from bot.channels.gate import HandoffGate
 from bot.channels.rate_limit import TOO_MANY_RESPONSE, RateLimiter
 from bot.channels.webchat.config import WebchatConfig, make_client_manager
@@ -28,8 +27,10 @@ from bot.client_address import Network, client_address, parse_networks, socket_c
 from bot.config import Settings
 from bot.feedback.store import FeedbackStore
 from bot.handoff import sweeper
-from bot.handoff.service import HandoffService, Outgoing
+from bot.handoff.service import HandoffService
 from bot.limits import CHANNEL_BODY_MAX_BYTES, TOO_LONG_RESPONSE, too_long, valid_text
+from bot.outbox.pusher import OutboxPusher
+from bot.outbox.store import Outgoing
 from bot.rasa_runtime.outage import answering_or_asking_again
 from bot.wording import Wording
 
@@ -92,7 +93,9 @@ class SecureSocketIOInput(InputChannel):
     @property
     def wording(self) -> Wording:
         if self._wording is None:
-            self._wording = Wording.from_domain()
+            from bot.bootstrap import root
+
+            self._wording = root().wording
         return self._wording
 
     def limits(self) -> RateLimiter:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import secrets
 import time
@@ -30,11 +29,7 @@ def load_or_create_secret(path: Path) -> bytes:
 
 
 def default_secret_file(env: Optional[Mapping[str, str]] = None) -> Path:
-    env = os.environ if env is None else env
-    configured = env.get("HELPLINE_WEBCHAT_SECRET_FILE")
-    if configured:
-        return Path(configured)
-    return Settings.from_env(env).data_dir / "webchat_secret"
+    return Settings.from_env(env).webchat_secret_file  # type: ignore[return-value]
 
 
 class ConversationTokens:

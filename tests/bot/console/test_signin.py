@@ -10,19 +10,12 @@ import requests
 
 from bot.console.throttle import BURST, CHECKS_AT_ONCE, FREE, MAX_WAIT, SignInThrottle, Throttled
 from tests.bot.console.conftest import PASSWORD, from_address, sign_in
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(1000.0)
 
 
 def fail(throttle: SignInThrottle, clock: FakeClock, address: str, username: str, times: int) -> None:

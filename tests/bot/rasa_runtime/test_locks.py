@@ -18,8 +18,8 @@ from rasa.core.utils import AvailableEndpoints
 
 from bot.config import PROJECT_ROOT
 from bot.rasa_runtime.locks import HelplineInMemoryLockStore, HelplineRedisLockStore, holding_turn
+from ops.datastores import missing_binaries, redis_server_args, wait_for_redis
 from ops.ports import free_port
-from ops.scaled import missing_binaries, redis_server_args, wait_for_redis
 from tests.unavailable import unavailable
 
 

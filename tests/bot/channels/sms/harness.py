@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.channels.delivery import OutboxPusher
 from bot.channels.sms.processor import SmsGate, SmsProcessor
 from bot.channels.sms.sender import SmsSender
 from bot.channels.sms.state import SmsKeys, SmsStore
 from bot.channels.sms.worker import InboundWorker
 from bot.feedback.store import FeedbackStore
+from bot.outbox.pusher import OutboxPusher
 from bot.wording import Wording
 
 KEY = "k" * 40

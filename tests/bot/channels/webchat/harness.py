@@ -35,14 +35,6 @@ def payload_of(token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 class FakeRasa:
     """Stands in for Rasa: records who each message was for and answers through the channel's output."""
 
@@ -128,14 +120,3 @@ def handoff_for(service, nurses, conversation_id: str):
     handoff = service.request(conversation_id, "socketio", "asked for a nurse").handoff
     service.claim(handoff.id, nurses[0].id)
     return handoff
-
-
-async def until(check: Callable[[], Any], what: str) -> Any:
-    """Waits for a change made by the server (polling the database), never for a fixed time."""
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        result = await asyncio.to_thread(check)
-        if result:
-            return result
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")

@@ -9,7 +9,9 @@ import pytest
 from bot.channels.webchat.channel import CLEAN_CLOSE_DOUBT, SecureSocketIOInput
 from bot.channels.webchat.config import WebchatConfig
 from bot.channels.webchat.output import RecentlySent
-from tests.bot.channels.webchat.harness import FakeClock, FakeRasa, Person, handoff_for, run, serve, texts, until
+from tests.bot.channels.webchat.harness import FakeRasa, Person, handoff_for, run, serve, texts
+from tests.support.clock import FakeClock
+from tests.support.waiting import wait_until_async
 
 
 def test_nurse_replies_are_pushed_live_and_marked_as_the_nurses(channel, service, nurses):
@@ -27,7 +29,7 @@ def test_nurse_replies_are_pushed_live_and_marked_as_the_nurses(channel, service
             reply = await person.wait_for(lambda m: "see" in m.get("text", ""))
             assert reply["text"] == "Nurse 1 (nurse): Hello, \\[see\\](javascript:x) me"
             assert reply["metadata"]["customCss"]["css"] == "helpline-nurse"
-            await until(lambda: service.pending_for(conversation) == [], "emitted, then marked delivered")
+            await wait_until_async(lambda: service.pending_for(conversation) == [], "emitted, then marked delivered")
 
             await person.say("thank you nurse")  # goes to the nurse, not to Rasa
             for _ in range(50):
@@ -70,7 +72,7 @@ def test_replies_written_while_away_wait_and_arrive_on_return_to_that_conversati
             await back.wait_for(lambda m: "Written while you were away" in m.get("text", ""))
             assert [t.split(",")[0] for t in texts(back)] == ["Nurse 1", "Nurse 1 (nurse): Written while you were away"]
             # sent, then marked delivered: the mark follows the emit, so it is awaited
-            await until(lambda: service.pending_for(conversation) == [], "both messages marked delivered")
+            await wait_until_async(lambda: service.pending_for(conversation) == [], "both messages marked delivered")
             await stranger.close()
             await back.close()
 
@@ -83,7 +85,7 @@ def test_replies_written_while_away_wait_and_arrive_on_return_to_that_conversati
 )
 def test_after_a_silent_death_recent_messages_are_sent_again_on_return(channel, service, nurses, reason, resent):
     """A phone loses signal: the server emits into a dead socket until the ping times out."""
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     channel.recently = RecentlySent(keep=channel.silent_death_window, clock=clock)
     rasa = FakeRasa()
 
@@ -96,7 +98,7 @@ def test_after_a_silent_death_recent_messages_are_sent_again_on_return(channel, 
             handoff = await asyncio.to_thread(handoff_for, service, nurses, conversation)
             await asyncio.to_thread(service.reply, handoff.id, nurses[0].id, "Please call 999 now")
             await person.wait_for(lambda m: "999" in m.get("text", ""))
-            await until(lambda: service.pending_for(conversation) == [], "emitted, then marked delivered")
+            await wait_until_async(lambda: service.pending_for(conversation) == [], "emitted, then marked delivered")
 
             clock.now += CLEAN_CLOSE_DOUBT + 1  # the dead socket is noticed a while after the emit
             await channel.on_disconnect(person.client.get_sid("/"), reason)
@@ -225,10 +227,12 @@ def test_queued_people_get_a_leave_the_queue_button_and_a_closed_tab_shows_them_
                 {"content_type": "text", "title": "Leave the queue", "payload": "leave the queue"}
             ]
             await person.close()
-            await until(lambda: service.detail(handoff.id)[0].away_since is not None, "the person to be away")
+            await wait_until_async(
+                lambda: service.detail(handoff.id)[0].away_since is not None, "the person to be away"
+            )
             again = Person(url)
             await again.open(token)
-            await until(lambda: service.detail(handoff.id)[0].away_since is None, "the person to be back")
+            await wait_until_async(lambda: service.detail(handoff.id)[0].away_since is None, "the person to be back")
             await again.say("leave the queue")  # what the button sends
             await again.wait_for(lambda m: "left the queue" in m.get("text", ""))
             await again.close()

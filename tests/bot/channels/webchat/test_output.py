@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from bot.channels.webchat.output import RecentlySent, WebchatOutput
-from tests.bot.channels.webchat.harness import FakeClock
+from tests.support.clock import FakeClock
 
 
 def test_what_was_sent_just_before_a_silent_death_is_kept_for_the_return():
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     recently = RecentlySent(keep=30, clock=clock)
     for at, text in ((0, "long ago"), (40, "before"), (60, "in doubt 1"), (65, "in doubt 2")):
         clock.now = 1000.0 + at
@@ -22,7 +22,7 @@ def test_what_was_sent_just_before_a_silent_death_is_kept_for_the_return():
 
 
 def test_nothing_is_kept_forever():
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     recently = RecentlySent(keep=30, clock=clock, lost_for=100)
     recently.record("c1", {"text": "x"})
     recently.record("nobody-there", {"text": "y"})

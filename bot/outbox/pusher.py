@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable, Optional
+from typing import Awaitable, Callable, Optional, Protocol, Sequence
 
-from bot.handoff.service import HandoffService, Outgoing
+from bot.outbox.store import Outgoing
 
 logger = logging.getLogger(__name__)
 
@@ -16,12 +16,21 @@ Send = Callable[[Outgoing], Awaitable[bool]]
 ESCALATE_AFTER = 5
 
 
+class Deliveries(Protocol):
+    """The part of the outbox a pusher uses (`Outbox`, or the handoff service that fronts it)."""
+
+    def claim_pending_on(self, channel: str) -> list[Outgoing]: ...
+    def mark_failed(self, outbox_id: int, error: str) -> int: ...
+    def mark_delivered(self, outbox_ids: Sequence[int]) -> None: ...
+    def release(self, outbox_ids: Sequence[int]) -> None: ...
+
+
 class OutboxPusher:
     """Polls the outbox for one channel. Failures are logged, kept and retried with backoff."""
 
     def __init__(
         self,
-        service_provider: Callable[[], HandoffService],
+        service_provider: Callable[[], Deliveries],
         channel: str,
         send: Send,
         interval: float = 0.25,

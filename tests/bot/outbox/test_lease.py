@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.channels.delivery import OutboxPusher
+from bot.outbox.pusher import OutboxPusher
 
 
 def queued(service, nurses, conversation="c1", channel="socketio"):
