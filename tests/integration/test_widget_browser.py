@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import time
 
-from bot.channels.webchat.channel import CLEAN_CLOSE_DOUBT
 from bot.channels.webchat.messages import NURSE_CSS_CLASS
 from bot.channels.webchat.pages import SAFETY_NOTICE
 from bot.config import PROJECT_ROOT
@@ -50,10 +49,7 @@ def test_a_question_is_answered_and_a_reload_keeps_the_conversation(chromium, wi
         token, conversation = person.token(), person.conversation_id()
         assert token != conversation and conversation.startswith("web-")
 
-        # A tab closed within CLEAN_CLOSE_DOUBT of a message gets it again on return (it may not have arrived);
-        # this person has read the answer first, as test_widget_feedback_browser's does.
-        person.page.wait_for_timeout(CLEAN_CLOSE_DOUBT * 1000 + 500)
-        person.page.reload()
+        person.page.reload()  # straight after the answer (test_widget_delivery_browser: it is not sent again)
         expect(person.page.locator(".rw-conversation-container")).to_be_visible()
         expect(responses(person, "bones")).to_have_count(1)  # the same conversation, shown again
         person.say("and what about the treatment for that?")

@@ -20,7 +20,7 @@ from bot.channels.webchat.feedback import FeedbackEndpoint
 from bot.channels.webchat.live import TYPING_EVENT, LiveState
 from bot.channels.webchat.messages import outbox_message
 from bot.channels.webchat.origins import WebchatBlueprint, cors_setting
-from bot.channels.webchat.output import Notices, RecentlySent, WebchatOutput
+from bot.channels.webchat.output import SEEN, Notices, RecentlySent, WebchatOutput
 from bot.channels.webchat.pages import Pages
 from bot.channels.webchat.tokens import ConversationTokens, default_secret_file, load_or_create_secret
 from bot.client_address import Network, client_address, parse_networks, socket_client
@@ -36,7 +36,9 @@ from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
 
-CLEAN_CLOSE_DOUBT = 2.0  # seconds: a closing tab may drop what was sent to it just before
+# seconds: a closing tab may drop what was sent to it just before; used only when the widget does not say
+# what it has (output.py's RecentlySent)
+CLEAN_CLOSE_DOUBT = 2.0
 
 
 class SecureSocketIOInput(InputChannel):
@@ -145,8 +147,8 @@ class SecureSocketIOInput(InputChannel):
 
     async def _emit(self, conversation_id: str, message: Dict[str, Any]) -> None:
         assert self.sio is not None
-        await self.sio.emit(self.config.bot_message_evt, message, room=conversation_id, namespace=self.config.namespace)
-        self.recently.record(conversation_id, message)
+        stamped = self.recently.stamp(conversation_id, message)
+        await self.sio.emit(self.config.bot_message_evt, stamped, room=conversation_id, namespace=self.config.namespace)
 
     async def _flush(self, notices: Notices, conversation_id: str) -> None:
         messages, notices.messages = notices.messages, []
@@ -173,10 +175,10 @@ class SecureSocketIOInput(InputChannel):
             await asyncio.to_thread(service.mark_delivered, [message.id])
             return True
 
-    async def deliver_pending(self, conversation_id: str) -> None:
-        """On coming back: first what may have been lost in a dead connection, then what waited in the outbox."""
+    async def deliver_pending(self, conversation_id: str, seen: Any = None) -> None:
+        """On coming back: first what the last connection may have lost (after `seen`, output.py), then the outbox."""
         async with self._locks.hold(conversation_id):
-            for message in self.recently.take_lost(conversation_id):
+            for message in self.recently.take_lost(conversation_id, seen):
                 await self._emit(conversation_id, message)
             notices = Notices()
             await self._gate.deliver_pending(notices, conversation_id)
@@ -188,6 +190,7 @@ class SecureSocketIOInput(InputChannel):
         """Binds the socket to the conversation its token proves, or to a new one; returns the token to confirm."""
         assert self.sio is not None
         presented = data.get("session_id") if isinstance(data, dict) else None
+        seen = data.get(SEEN) if isinstance(data, dict) else None
         verified = self.tokens().verify(presented)
         if verified is not None and isinstance(presented, str):
             conversation_id, token, resumed = verified, presented, True
@@ -206,7 +209,7 @@ class SecureSocketIOInput(InputChannel):
         await self.sio.emit("session_confirm", token, room=sid, namespace=namespace)
         if resumed:
             await asyncio.to_thread(self._gate.journey().presence.back, conversation_id)  # handoff parts: bot/handoff
-            await self.deliver_pending(conversation_id)
+            await self.deliver_pending(conversation_id, seen)
         return token
 
     async def on_disconnect(self, sid: str, reason: Optional[str] = None) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import secrets
 import time
 from collections import deque
-from typing import Any, Callable, Deque, Dict, List
+from typing import Any, Callable, Deque, Dict, List, NamedTuple, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.channels.socketio import SocketIOOutput
@@ -13,44 +15,83 @@ from socketio import AsyncServer
 from bot.channels.common import WEBCHAT_CHANNEL
 from bot.channels.webchat.feedback import answer_css
 
+MESSAGE_ID = "helpline_id"  # in each bot message's metadata; static/accessible/delivery.js reads it
+SEEN = "helpline_seen"  # in session_request: the id of the last message the widget stored
+
+
+class _Sent(NamedTuple):
+    at: float
+    number: int
+    message: Dict[str, Any]
+
+
+class _Lost(NamedTuple):
+    number: int
+    message: Dict[str, Any]
+    doubtful: bool  # emitted so shortly before the socket went that it may not have arrived
+
 
 class RecentlySent:
-    """What was emitted to each conversation lately: a socket can die silently with messages in flight.
+    """What was emitted to each conversation lately, each message numbered, to send again what did not arrive.
 
-    rasa-webchat does not acknowledge messages, so when a socket goes without a clean close
-    (a phone loses signal: the server notices only at the ping timeout), whatever was emitted
-    to it in that time is re-sent when the person comes back to this server.
+    rasa-webchat does not acknowledge messages, and a socket can close with messages in flight: a tab
+    reloaded or closed just after a reply, or a phone that loses signal (the server notices only at the
+    ping timeout). Each message carries an id (metadata `helpline_id`); the accessibility layer
+    (static/accessible/delivery.js) keeps the last one the widget has stored and sends it back in
+    `session_request` (`helpline_seen`), so on return only what came after it is sent again. Without an id
+    of this process's (a page without the layer, storage turned off, another replica), what was emitted in
+    the last `in_doubt` seconds before the socket went is sent again, as it may not have arrived.
     """
 
     def __init__(self, keep: float, clock: Callable[[], float] = time.monotonic, lost_for: float = 86400.0):
         self._keep = keep
         self._clock = clock
         self._lost_for = lost_for
-        self._sent: Dict[str, Deque[tuple[float, Dict[str, Any]]]] = {}
-        self._lost: Dict[str, tuple[float, List[Dict[str, Any]]]] = {}
+        self._epoch = secrets.token_hex(4)  # ids of another process (or an earlier run) are not ours to compare
+        self._numbers = itertools.count(1)
+        self._sent: Dict[str, Deque[_Sent]] = {}
+        self._lost: Dict[str, tuple[float, List[_Lost]]] = {}
 
-    def record(self, conversation_id: str, message: Dict[str, Any]) -> None:
+    def stamp(self, conversation_id: str, message: Dict[str, Any]) -> Dict[str, Any]:
+        """The message with its id, kept as sent to the conversation: emit what this returns."""
         now = self._clock()
+        number = next(self._numbers)
+        stamped = {**message, "metadata": {**message.get("metadata", {}), MESSAGE_ID: f"{self._epoch}-{number}"}}
         sent = self._sent.setdefault(conversation_id, deque())
-        sent.append((now, message))
-        while sent and sent[0][0] < now - self._keep:
+        sent.append(_Sent(now, number, message))
+        while sent and sent[0].at < now - self._keep:
             sent.popleft()
+        return stamped
 
     def gone(self, conversation_id: str, in_doubt: float) -> None:
-        """Nobody is connected any more: what was emitted in the last `in_doubt` seconds may not have arrived."""
+        """Nobody is connected any more: keeps what was sent lately; what came in the last `in_doubt` s is doubtful."""
         now = self._clock()
         sent = self._sent.pop(conversation_id, deque())
-        doubtful = [message for at, message in sent if at >= now - in_doubt]
-        if doubtful:
+        kept = [_Lost(s.number, s.message, s.at >= now - in_doubt) for s in sent if s.at >= now - self._keep]
+        if kept:
             earlier = self._lost.get(conversation_id, (now, []))[1]
-            self._lost[conversation_id] = (now, earlier + doubtful)
-        for quiet in [c for c, sent in self._sent.items() if not sent or sent[-1][0] < now - self._keep]:
+            self._lost[conversation_id] = (now, earlier + kept)
+        for quiet in [c for c, sent in self._sent.items() if not sent or sent[-1].at < now - self._keep]:
             del self._sent[quiet]  # e.g. sent to nobody through Rasa's HTTP API
         for stale in [c for c, (at, _) in self._lost.items() if at < now - self._lost_for]:
             del self._lost[stale]
 
-    def take_lost(self, conversation_id: str) -> List[Dict[str, Any]]:
-        return self._lost.pop(conversation_id, (0.0, []))[1]
+    def take_lost(self, conversation_id: str, seen: Any = None) -> List[Dict[str, Any]]:
+        """What to send again on return: after the last message the widget stored (`seen`), or else the doubtful."""
+        lost = self._lost.pop(conversation_id, (0.0, []))[1]
+        last = self._number(seen)
+        if last is None:
+            return [each.message for each in lost if each.doubtful]
+        return [each.message for each in lost if each.number > last]
+
+    def _number(self, seen: Any) -> Optional[int]:
+        """The number in one of this process's ids; None for anything else."""
+        if not isinstance(seen, str):
+            return None
+        epoch, _, number = seen.partition("-")
+        if epoch != self._epoch or not number.isdigit() or len(number) > 18:
+            return None
+        return int(number)
 
 
 class WebchatOutput(SocketIOOutput):
@@ -77,8 +118,8 @@ class WebchatOutput(SocketIOOutput):
         await self._send_message(recipient_id, message)
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
-        await self.sio.emit(self.bot_message_evt, response, room=socket_id, namespace=self._namespace)
-        self._recently.record(socket_id, response)
+        stamped = self._recently.stamp(socket_id, response)
+        await self.sio.emit(self.bot_message_evt, stamped, room=socket_id, namespace=self._namespace)
 
 
 class Notices(CollectingOutputChannel):

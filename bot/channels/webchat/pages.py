@@ -25,7 +25,8 @@ DEMO_SCRIPT = STATIC_DIR / "demo.js"  # starts the widget, then its accessibilit
 # The accessibility layer and what the widget shows around the conversation, for the demo page and embedding sites:
 # one file per concern, served joined in this order as one classic script (accessible/core.js runs the others).
 ACCESSIBLE_PARTS = tuple(
-    STATIC_DIR / "accessible" / f"{part}.js" for part in ("core", "labels", "feedback", "scrolling", "nurse", "helpbar")
+    STATIC_DIR / "accessible" / f"{part}.js"
+    for part in ("core", "labels", "feedback", "scrolling", "nurse", "helpbar", "delivery")
 )
 # The widget's CSS imports a font from Google; a health charity's visitors should not be announced to a third party.
 GOOGLE_FONTS_IMPORT = b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"

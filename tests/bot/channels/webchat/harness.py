@@ -16,6 +16,7 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from bot.channels.webchat.channel import SecureSocketIOInput
+from bot.channels.webchat.output import MESSAGE_ID, SEEN
 from bot.channels.webchat.tokens import SECRET_BYTES
 
 KEY = b"k" * SECRET_BYTES
@@ -76,19 +77,29 @@ async def serve(channel: SecureSocketIOInput, rasa: FakeRasa) -> AsyncIterator[s
 
 
 class Person:
-    """A widget: a socket.io client that keeps what the server sends it."""
+    """A widget: a socket.io client that keeps what the server sends it, and each message's id apart."""
 
     def __init__(self, url: str):
         self.url = url
         self.client = socketio.AsyncClient(reconnection=False)
         self.received: list[dict] = []
+        self.ids: list[str] = []
         self.confirmed: asyncio.Queue = asyncio.Queue()
-        self.client.on("bot_uttered", self.received.append)
+        self.client.on("bot_uttered", self._receive)
         self.client.on("session_confirm", self.confirmed.put_nowait)
 
-    async def open(self, session_id: Any = None) -> str:
+    def _receive(self, message: dict) -> None:
+        metadata = {k: v for k, v in message.get("metadata", {}).items() if k != MESSAGE_ID}
+        self.ids.append(message["metadata"][MESSAGE_ID])
+        self.received.append(
+            {k: v for k, v in message.items() if k != "metadata"} | ({"metadata": metadata} if metadata else {})
+        )
+
+    async def open(self, session_id: Any = None, seen: Any = None) -> str:
+        """Connects; `seen`: the id of the last message stored, as the widget's accessibility layer sends it."""
         await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"])
-        await self.client.emit("session_request", {"session_id": session_id})
+        request = {"session_id": session_id} | ({SEEN: seen} if seen is not None else {})
+        await self.client.emit("session_request", request)
         return await asyncio.wait_for(self.confirmed.get(), WAIT)
 
     async def say(self, text: str, **extra: Any) -> None:

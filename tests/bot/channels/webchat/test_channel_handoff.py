@@ -79,6 +79,18 @@ def test_replies_written_while_away_wait_and_arrive_on_return_to_that_conversati
     run(scenario)
 
 
+async def told_to_call_999(channel, service, nurses, url: str) -> tuple[Person, str, str]:
+    """A person in a chat with a nurse, whose reply they have just received; with their token and conversation."""
+    person = Person(url)
+    token = await person.open()
+    conversation = channel.tokens().verify(token)
+    assert conversation is not None
+    handoff = await asyncio.to_thread(handoff_for, service, nurses, conversation)
+    await asyncio.to_thread(service.reply, handoff.id, nurses[0].id, "Please call 999 now")
+    await person.wait_for(lambda m: "999" in m.get("text", ""))
+    return person, token, conversation
+
+
 @pytest.mark.parametrize(
     "reason, resent",
     [("ping timeout", True), ("transport error", True), ("transport close", False), ("client disconnect", False)],
@@ -91,13 +103,7 @@ def test_after_a_silent_death_recent_messages_are_sent_again_on_return(channel, 
 
     async def scenario() -> None:
         async with serve(channel, rasa) as url:
-            person = Person(url)
-            token = await person.open()
-            conversation = channel.tokens().verify(token)
-            assert conversation is not None
-            handoff = await asyncio.to_thread(handoff_for, service, nurses, conversation)
-            await asyncio.to_thread(service.reply, handoff.id, nurses[0].id, "Please call 999 now")
-            await person.wait_for(lambda m: "999" in m.get("text", ""))
+            person, token, conversation = await told_to_call_999(channel, service, nurses, url)
             await wait_until_async(lambda: service.pending_for(conversation) == [], "emitted, then marked delivered")
 
             clock.now += CLEAN_CLOSE_DOUBT + 1  # the dead socket is noticed a while after the emit
@@ -106,6 +112,29 @@ def test_after_a_silent_death_recent_messages_are_sent_again_on_return(channel, 
 
             back = Person(url)
             await back.open(token)
+            await asyncio.sleep(0.3)
+            got = [t for t in texts(back) if "999" in t]
+            assert got == (["Nurse 1 (nurse): Please call 999 now"] if resent else [])
+            await back.close()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("stored, resent", [("the reply", False), ("the message before", True), (None, True)])
+def test_a_tab_reloaded_at_once_gets_again_only_what_came_after_the_last_message_it_stored(
+    channel, service, nurses, stored, resent
+):
+    """The widget says which message it stored last; without it, what came just before the close is sent again."""
+    rasa = FakeRasa()
+
+    async def scenario() -> None:
+        async with serve(channel, rasa) as url:
+            person, token, _ = await told_to_call_999(channel, service, nurses, url)
+            await person.close()  # a reload, straight after the reply appeared
+
+            seen = {"the reply": person.ids[-1], "the message before": person.ids[-2], None: None}[stored]
+            back = Person(url)
+            await back.open(token, seen)
             await asyncio.sleep(0.3)
             got = [t for t in texts(back) if "999" in t]
             assert got == (["Nurse 1 (nurse): Please call 999 now"] if resent else [])

@@ -13,6 +13,7 @@
  *   - feedback.js: "Was this helpful?" under an answer, and a rating after a nurse chat;
  *   - nurse.js: while a nurse is in the chat, their name in the header and typing both ways;
  *   - helpbar.js: a bar above the text box, all through the conversation, with a way to a nurse and urgent help.
+ * And, with no part in the DOM, delivery.js: which messages the widget has, so a reload shows none twice.
  * The server sends the words of the last two (bot/channels/webchat/live.py) over the widget's own socket, which
  * socketEvents() below gives the layer. The other labels are plain interface words.
  */
@@ -24,17 +25,33 @@ window.HelplineAccessibleWidget = (function (script) {
   };
   start.parts = []; // function (layer) -> update: each file below pushes one
 
-  // The widget's socket, as its event handlers see it (socket.io calls them with the socket as `this`).
-  var link = { socket: null, handlers: {}, last: {} };
+  // The widget's socket, as its event handlers see it (socket.io calls them with the socket as `this`);
+  // amend: what the layer adds to an event the widget sends, by the event's name (delivery.js).
+  var link = { socket: null, handlers: {}, last: {}, amend: {} };
+  function amending(socket) {
+    if (socket.helplineAmending) {
+      return;
+    }
+    socket.helplineAmending = true;
+    var emit = socket.emit;
+    socket.emit = function (name, data) {
+      if (link.amend[name] && data && typeof data === "object") {
+        link.amend[name](data);
+      }
+      return emit.apply(this, arguments);
+    };
+  }
   function relay(name) {
     return function (data) {
       link.socket = this;
+      amending(this); // these handlers run before the widget's own, so before its session_request on connect
       link.last[name] = data; // for a part that starts listening later
       (link.handlers[name] || []).forEach(function (handler) { handler(data); });
     };
   }
   start.socketEvents = {
     connect: relay("connect"),
+    bot_uttered: relay("message"),
     helpline_state: relay("state"),
     helpline_typing: relay("typing")
   };
