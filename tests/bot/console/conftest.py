@@ -42,6 +42,8 @@ def console_env(data_dir: Path) -> dict:
         RASA_TELEMETRY_ENABLED="false",
         HELPLINE_DATA_DIR=str(data_dir),
         HELPLINE_DATABASE_URL=f"sqlite:///{data_dir / 'helpline.db'}",
+        # The test's own tracker store, which the learning page reads: `make test` exports TRACKER_DB for var/
+        HELPLINE_TRACKER_DATABASE_URL=f"sqlite:///{data_dir / 'tracker.db'}",
         HELPLINE_CONSOLE_SECRET_FILE=str(data_dir / "console_secret"),
         # As behind the scale profile's nginx: tests name the client in X-Forwarded-For (from_address)
         HELPLINE_TRUSTED_PROXIES="127.0.0.1",
