@@ -6,10 +6,11 @@ import asyncio
 import datetime as dt
 import functools
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Coroutine, Dict, Optional, Tuple, TypeVar
 
-from sanic.request import Request
+from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 
 from bot.client_address import Network
@@ -241,3 +242,27 @@ def signed_in(role: Optional[str] = None) -> Callable[[Handler], Handler]:
         return guarded
 
     return decorate
+
+
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, as JSON Schema's date
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9999, 12, 30)  # any day outside these holds no conversation
+
+
+def query_one(args: RequestParameters, name: str) -> Optional[str]:
+    """The parameter's first value; None when it is not given (an empty value is given, and checked)."""
+    values = args.getlist(name)
+    return values[0] if values else None
+
+
+def query_day(args: RequestParameters, name: str) -> Optional[dt.date]:
+    """A date parameter, within the days any conversation can have; 422 for anything else, an empty value too."""
+    raw = query_one(args, name)
+    if raw is None:
+        return None
+    try:
+        if not DATE.fullmatch(raw):
+            raise ValueError(raw)
+        day = dt.date.fromisoformat(raw)
+    except ValueError as error:
+        raise ApiError(422, f"'{name}' must be a date, like 2026-12-03.") from error
+    return min(max(day, EARLIEST), LATEST)

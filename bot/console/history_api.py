@@ -14,33 +14,28 @@ from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
-from bot.console.api import MAX_ID_DIGITS, Console, Handler, blocking, console, handoff_json, signed_in
+from bot.console.api import (
+    MAX_ID_DIGITS,
+    Console,
+    Handler,
+    blocking,
+    console,
+    handoff_json,
+    query_day,
+    query_one,
+    signed_in,
+)
 from bot.console.auth import ApiError
 from bot.console.meta import CHANNEL_NAMES
 from bot.handoff.history import PAGE_SIZE, ConversationHistory, HistoryQuery
 from bot.limits import MAX_OUTCOME_CHARS
 
 MAX_PAGE = 10_000  # well past any retention period's worth of pages; keeps the offset small
-DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, as JSON Schema's date
 WHOLE_NUMBER = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")  # not int()'s other digits ("١")
-EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9999, 12, 30)  # any day outside these holds no conversation
-
-
-def _day(args: RequestParameters, name: str) -> Optional[dt.date]:
-    raw = _one(args, name)
-    if raw is None:
-        return None
-    try:
-        if not DATE.fullmatch(raw):
-            raise ValueError(raw)
-        day = dt.date.fromisoformat(raw)
-    except ValueError as error:
-        raise ApiError(422, f"'{name}' must be a date, like 2026-12-03.") from error
-    return min(max(day, EARLIEST), LATEST)
 
 
 def _number(args: RequestParameters, name: str, highest: int) -> Optional[int]:
-    raw = _one(args, name)
+    raw = query_one(args, name)
     if raw is None:
         return None
     if not WHOLE_NUMBER.fullmatch(raw) or not 1 <= int(raw) <= highest:
@@ -48,19 +43,13 @@ def _number(args: RequestParameters, name: str, highest: int) -> Optional[int]:
     return int(raw)
 
 
-def _one(args: RequestParameters, name: str) -> Optional[str]:
-    """The parameter's first value; None when it is not given (an empty value is given, and checked)."""
-    values = args.getlist(name)
-    return values[0] if values else None
-
-
 def _query(app: Console, args: RequestParameters) -> HistoryQuery:
     tz = app.handoffs.hours.tz
-    first, last = _day(args, "from"), _day(args, "to")
-    outcome = _one(args, "outcome")
+    first, last = query_day(args, "from"), query_day(args, "to")
+    outcome = query_one(args, "outcome")
     if outcome is not None and ("\x00" in outcome or len(outcome) > MAX_OUTCOME_CHARS):
         raise ApiError(422, f"'outcome' must be at most {MAX_OUTCOME_CHARS} characters, without NUL.")
-    channel = _one(args, "channel")
+    channel = query_one(args, "channel")
     if channel is not None and channel not in CHANNEL_NAMES:
         raise ApiError(422, f"'channel' must be one of {', '.join(CHANNEL_NAMES)}.")
     return HistoryQuery(

@@ -12,16 +12,12 @@ from bot.console.api import Handler, blocking, body_id, json_body, signed_in, te
 from bot.console.auth import ApiError
 from bot.console.reports_api import query_date, reports_of
 from bot.reports.learning import MAX_TURNS, REASONS, ExportError, domain_intents
-from bot.reports.service import RangeError
 
 
 @signed_in("admin")
 async def turns(request: Request) -> HTTPResponse:
     reports = reports_of(request)
-    try:
-        first, last = reports.date_range(query_date(request, "from"), query_date(request, "to"))
-    except RangeError as error:
-        raise ApiError(422, str(error)) from error
+    first, last = reports.date_range(query_date(request, "from"), query_date(request, "to"))
     found = await blocking(reports.learning.turns, first, last)
     body: Dict[str, Any] = {
         "from": first.isoformat(),

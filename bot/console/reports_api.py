@@ -10,24 +10,14 @@ from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 from sanic.response import text as text_response
 
-from bot.console.api import Handler, blocking, console, signed_in
+from bot.console.api import Handler, blocking, console, query_day, signed_in
 from bot.console.auth import ApiError
 from bot.reports.export import to_csv
-from bot.reports.service import RangeError, Reports
-
-DATE_CHARS = 10  # YYYY-MM-DD
+from bot.reports.service import Reports
 
 
 def query_date(request: Request, name: str) -> Optional[dt.date]:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        if len(raw) != DATE_CHARS:
-            raise ValueError(raw)
-        return dt.date.fromisoformat(raw)
-    except ValueError as error:
-        raise ApiError(422, f"'{name}' must be a date like 2026-12-01.") from error
+    return query_day(request.get_args(keep_blank_values=True), name)  # an empty value is refused
 
 
 def reports_of(request: Request) -> Reports:
@@ -39,10 +29,7 @@ def reports_of(request: Request) -> Reports:
 
 async def _report(request: Request) -> Dict[str, Any]:
     reports = reports_of(request)
-    try:
-        return await blocking(reports.report, query_date(request, "from"), query_date(request, "to"))
-    except RangeError as error:
-        raise ApiError(422, str(error)) from error
+    return await blocking(reports.report, query_date(request, "from"), query_date(request, "to"))
 
 
 @signed_in("admin")

@@ -23,10 +23,6 @@ MAX_DAYS = 366
 DEFAULT_DAYS = 30
 
 
-class RangeError(ValueError):
-    """A date range a report cannot cover."""
-
-
 def _median(values: Counter) -> Optional[float]:
     """The median of {value: how many}."""
     expanded = sorted(v for value, n in values.items() for v in [value] * n)
@@ -62,14 +58,14 @@ class Reports:
         return self._now().astimezone(self._tz()).date()
 
     def date_range(self, first: Optional[dt.date], last: Optional[dt.date]) -> Tuple[dt.date, dt.date]:
-        """Up to today, the last DEFAULT_DAYS days when not given; at most MAX_DAYS."""
+        """The days between the two given, either way round; the last DEFAULT_DAYS up to today when not given.
+
+        A longer span keeps its last MAX_DAYS days; the report names the days it covers.
+        """
         last = last or self.today()
         first = first or last - dt.timedelta(days=DEFAULT_DAYS - 1)
-        if first > last:
-            raise RangeError("'from' must not be after 'to'.")
-        if (last - first).days >= MAX_DAYS:
-            raise RangeError(f"A report covers at most {MAX_DAYS} days.")
-        return first, last
+        first, last = min(first, last), max(first, last)
+        return max(first, last - dt.timedelta(days=MAX_DAYS - 1)), last
 
     def facts(self, first: dt.date, last: dt.date) -> Facts:
         """Kept facts plus those of what is still stored: retention moves each fact from one to the other."""

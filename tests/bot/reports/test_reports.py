@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.reports.export import to_csv
-from bot.reports.service import RangeError
+from bot.reports.service import MAX_DAYS
 from bot.retention import run_retention
 from tests.bot.reports.conftest import DAY_1, DAY_2, LONDON, at
 
@@ -86,11 +86,12 @@ def test_the_csv_has_one_row_per_figure(seeded):
     assert "volumes.by_channel,channel=twilio,conversations,1" in lines
 
 
-def test_a_range_is_checked(seeded):
-    with pytest.raises(RangeError):
-        seeded.reports.report(DAY_2, DAY_1)
-    with pytest.raises(RangeError):
-        seeded.reports.report(DAY_1 - dt.timedelta(days=400), DAY_1)
+def test_a_range_is_taken_either_way_round_and_at_most_a_year_long(seeded):
+    assert seeded.reports.date_range(DAY_2, DAY_1) == (DAY_1, DAY_2)
+    long_ago = DAY_1 - dt.timedelta(days=400)
+    assert seeded.reports.date_range(long_ago, DAY_1) == (DAY_1 - dt.timedelta(days=MAX_DAYS - 1), DAY_1)
+    report = seeded.reports.report(long_ago, DAY_1)
+    assert (report["from"], report["to"]) == ((DAY_1 - dt.timedelta(days=MAX_DAYS - 1)).isoformat(), DAY_1.isoformat())
 
 
 def test_content_use_gives_when_each_entry_was_last_served_and_its_verdicts(seeded, clock):
