@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict
 
 from sqlalchemy import select, update
 
+from bot.background import BackgroundLoop
 from bot.handoff.journey import Journey
 from bot.handoff.models import Handoff, HandoffMessage
 from bot.handoff.notices import notice, reply_after
@@ -77,10 +78,9 @@ class Swept:
     realerted: int = 0
 
 
-class HandoffSweeper:
+class HandoffSweeper(BackgroundLoop):
     def __init__(self, journey_provider: Callable[[], Journey]):
         self._journey_provider = journey_provider
-        self._task: Optional[asyncio.Task] = None
 
     def sweep_once(self) -> Swept:
         journey = self._journey_provider()
@@ -103,19 +103,6 @@ class HandoffSweeper:
             except Exception as error:  # the database may be briefly unavailable; keep sweeping
                 logger.warning("handoff sweep failed: %s", type(error).__name__)
             await asyncio.sleep(self._journey_provider().times.sweep_seconds)
-
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self.run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
 
 
 _SWEEPERS: Dict[int, HandoffSweeper] = {}  # one per event loop (server), however many channels attach

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable, Optional, Protocol, Sequence
+from typing import Awaitable, Callable, Protocol, Sequence
 
+from bot.background import BackgroundLoop
 from bot.outbox.store import Outgoing
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ class Deliveries(Protocol):
     def release(self, outbox_ids: Sequence[int]) -> None: ...
 
 
-class OutboxPusher:
+class OutboxPusher(BackgroundLoop):
     """Polls the outbox for one channel. Failures are logged, kept and retried with backoff."""
 
     def __init__(
@@ -39,7 +40,6 @@ class OutboxPusher:
         self._channel = channel
         self._send = send
         self._interval = interval
-        self._task: Optional[asyncio.Task] = None
 
     async def push_once(self) -> int:
         """Delivers what is due now; returns how many messages were delivered.
@@ -76,15 +76,3 @@ class OutboxPusher:
             except Exception:  # the database may be briefly unavailable; keep going
                 logger.exception("%s outbox pusher: pass failed", self._channel)
             await asyncio.sleep(self._interval)
-
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self.run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass

@@ -17,6 +17,7 @@ import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
+from bot.background import BackgroundLoop
 from bot.handoff.service import HandoffService
 from bot.handoff.typing import NURSE_TYPING, PERSON_TYPING, Chat, Typing
 from bot.limits import TYPING_EVERY_SECONDS, TYPING_SHOWN_SECONDS
@@ -53,7 +54,7 @@ def widget_state(chat: Chat, wording: Wording) -> Dict[str, Any]:
     return state
 
 
-class LiveState:
+class LiveState(BackgroundLoop):
     """Keeps each connected widget's state current, from the handoffs' feed; passes the person's typing on."""
 
     def __init__(
@@ -75,7 +76,6 @@ class LiveState:
         self._last_event: Optional[int] = None
         self._shown: Dict[str, Chat] = {}  # what each connected conversation's widget was last sent
         self._typed: Dict[str, float] = {}  # when each conversation's typing was last passed on
-        self._task: Optional[asyncio.Task] = None
 
     def _typing(self) -> Typing:
         return Typing(self._service_provider())
@@ -137,15 +137,3 @@ class LiveState:
             except Exception:  # the database may be briefly unavailable; keep going
                 logger.exception("web chat: watching the handoffs' feed failed")
             await asyncio.sleep(self._interval)
-
-    def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self.run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
