@@ -10,10 +10,12 @@ from bot.background import BackgroundLoop
 class Counting(BackgroundLoop):
     def __init__(self) -> None:
         self.runs = 0
+        self.started = asyncio.Event()
         self.cancelled = asyncio.Event()
 
     async def run(self) -> None:
         self.runs += 1
+        self.started.set()
         try:
             await asyncio.Event().wait()
         except asyncio.CancelledError:
@@ -25,13 +27,13 @@ def test_started_twice_it_runs_once_and_stop_cancels_it():
     async def scenario() -> None:
         loop = Counting()
         loop.start()
-        loop.start()
-        await asyncio.sleep(0)  # let the task begin
-        assert loop.runs == 1
+        await loop.started.wait()
+        loop.start()  # already running: no second task
         await loop.stop()
-        assert loop.cancelled.is_set()
+        assert loop.cancelled.is_set() and loop.runs == 1
+        loop.started.clear()
         loop.start()
-        await asyncio.sleep(0)
+        await loop.started.wait()
         assert loop.runs == 2
         await loop.stop()
 
