@@ -11,7 +11,7 @@ from sanic.response import json as json_response
 from bot.console.api import Handler, blocking, body_id, json_body, signed_in, text_field
 from bot.console.auth import ApiError
 from bot.console.reports_api import query_date, reports_of
-from bot.reports.learning import MAX_TURNS, REASONS, ExportError, domain_intents
+from bot.reports.learning import MAX_TURNS, REASONS, ExportError, TurnNotFound, domain_intents
 
 
 @signed_in("admin")
@@ -40,6 +40,8 @@ async def export(request: Request) -> HTTPResponse:
     ids = [body_id(value, "turns", "a turn") for value in chosen]
     try:
         text = await blocking(reports_of(request).learning.export, ids, intent)
+    except TurnNotFound as error:
+        raise ApiError(404, str(error)) from error
     except ExportError as error:
         raise ApiError(422, str(error)) from error
     return json_response({"intent": intent, "examples": len(set(ids)), "yaml": text})

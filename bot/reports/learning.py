@@ -46,6 +46,10 @@ class ExportError(ValueError):
     """Turns or an intent that cannot be exported."""
 
 
+class TurnNotFound(ExportError):
+    """No typed message has that id (a button press is not one)."""
+
+
 @cache
 def domain_intents() -> Tuple[str, ...]:
     """The intents in domain.yml: the only ones an exported example may name."""
@@ -191,7 +195,7 @@ class Learning:
             texts = {row_id: " ".join(str(json.loads(data).get("text") or "").split()) for row_id, data in rows}
         missing = [i for i in turn_ids if not texts.get(i) or texts[i].startswith(PAYLOAD_PREFIX)]
         if missing:
-            raise ExportError(f"No typed message with id {missing[0]}.")
+            raise TurnNotFound(f"No typed message with id {missing[0]}.")
         return nlu_yaml(intent, [texts[i] for i in turn_ids])
 
 
