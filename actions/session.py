@@ -24,9 +24,20 @@ class ActionSessionStart(Action):
 
 
 class ActionOpeningHours(Action):
+    """The helpline's hours and number; not to "ok ringing now" straight after emergency or urgent advice."""
+
     def name(self) -> str:
         return "action_opening_hours"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        utter_helpline_status(dispatcher, service_registry.get_services())
+        from actions.safety import ActionGoodbye, repeat_advice_if_delaying, safety_reply_just_given
+
+        if repeat_advice_if_delaying(dispatcher, tracker):  # "can this wait till the morning?"
+            return []
+        services = service_registry.get_services()
+        text = (tracker.latest_message or {}).get("text") or ""
+        if safety_reply_just_given(tracker) is not None and not services.questions.opens_a_question(text):
+            # They are calling as advised (a blind journey got the helpline's number here): no other number now.
+            return ActionGoodbye().run(dispatcher, tracker, domain)
+        utter_helpline_status(dispatcher, services)
         return []

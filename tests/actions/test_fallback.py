@@ -169,3 +169,26 @@ def test_a_goodbye_that_asks_nothing_says_goodbye(text):
     dispatcher = CollectingDispatcher()
     ActionGoodbye().run(dispatcher, make_tracker("goodbye", text=text), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_goodbye"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("ok ringing now", ["utter_goodbye"]), ("can this wait till the morning", ["utter_urgent_symptom"])],
+)
+def test_no_helpline_number_to_someone_calling_as_urgent_advice_told_them(text, expected):
+    """A blind journey: "ok ringing now" after urgent advice was classed as opening hours and got our number."""
+    from actions.session import ActionOpeningHours
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ask_opening_hours", text=text, events=_after("utter_urgent_symptom"))
+    ActionOpeningHours().run(dispatcher, tracker, {})
+    assert [m.get("response") for m in dispatcher.messages] == expected
+
+
+def test_asking_the_hours_after_urgent_advice_still_gets_them():
+    from actions.session import ActionOpeningHours
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("ask_opening_hours", text="when are you open?", events=_after("utter_urgent_symptom"))
+    ActionOpeningHours().run(dispatcher, tracker, {})
+    assert "utter_goodbye" not in [m.get("response") for m in dispatcher.messages] and dispatcher.messages
