@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 from bot.config import PROJECT_ROOT
+from tests.support.rasa_cli import validate_data
 
 UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
 # Rasa's own action_default_fallback utters this one.
@@ -57,18 +55,9 @@ def _explained(warning: str) -> bool:
 
 
 def test_rasa_data_validate_has_no_unexplained_warnings():
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
-    result = subprocess.run(
-        [sys.executable, "-m", "rasa", "data", "validate", "--data", "data/nlu", "data/stories", "data/rules"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    output = result.stdout + result.stderr
+    returncode, output = validate_data()
     warnings = [line.split("UserWarning:", 1)[1].strip() for line in output.splitlines() if "UserWarning:" in line]
-    assert result.returncode == 0, output[-3000:]
+    assert returncode == 0, output[-3000:]
     assert warnings, "expected rasa's warnings about responses only custom actions utter"
     unexplained = [w for w in warnings if not _explained(w)]
     assert unexplained == [], "\n".join(unexplained)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from zoneinfo import ZoneInfo
 
 import pytest
 from rasa.shared.core.events import ActionExecuted, UserUttered
 
-from bot.config import PROJECT_ROOT
 from bot.feedback.store import FeedbackStore
 from bot.reports.learning import ExportError, Learning, nlu_yaml
 from tests.bot.reports.conftest import DAY_1, answer, at, save, turn
+from tests.support.rasa_cli import validate_data
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -105,26 +102,6 @@ def test_rasa_data_validate_accepts_the_export_with_the_project_data(learning, t
     ids = [t["id"] for t in learning.turns(DAY_1, DAY_1)]
     exported = tmp_path / "from_use.yml"
     exported.write_text(learning.export(ids, "ask_symptoms"))
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rasa",
-            "data",
-            "validate",
-            "--data",
-            "data/nlu",
-            "data/stories",
-            "data/rules",
-            str(exported),
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
+    returncode, output = validate_data(exported)
+    assert returncode == 0, output[-3000:]
     assert str(exported.name) not in " ".join(line for line in output.splitlines() if "Error" in line)
