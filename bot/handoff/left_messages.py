@@ -13,11 +13,10 @@ from typing import Iterable, Optional, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.handoff.models import NORMAL, URGENT, Handoff, HandoffMessage
+from bot.handoff.models import LEFT_MESSAGE_REASON, NORMAL, URGENT, Handoff, HandoffMessage
 from bot.handoff.service import HandoffService, HandoffView, MessageView
 
 Turn = tuple[str, str]  # (person | bot, text)
-REASON = "message left out of hours"
 ATTEMPTS = 3  # two people cannot leave a message in one conversation at once, but a retry costs nothing
 
 
@@ -81,7 +80,7 @@ class LeftMessages:
                     kind="message",
                     state="waiting",
                     priority=priority,
-                    reason=REASON,
+                    reason=LEFT_MESSAGE_REASON,
                     created_at=now,
                     last_seen_at=now,
                 )

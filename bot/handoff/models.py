@@ -21,6 +21,7 @@ from bot.outbox.models import OutboxMessage  # noqa: F401  (the outbox table, bo
 STATES = ("waiting", "claimed", "returned", "closed", "cancelled", "abandoned")
 OPEN_STATES = ("waiting", "claimed")
 KINDS = ("live", "message")  # a live chat, or a message left out of hours
+LEFT_MESSAGE_REASON = "message left out of hours"  # the reason a left message shows in the queue
 NORMAL, URGENT = PRIORITIES = ("normal", "urgent")  # an urgent handoff goes before every normal one
 ROLES = ("nurse", "admin")
 # A nurse's own choice in the console: an available nurse is alerted when someone urgent arrives, an away one is not.

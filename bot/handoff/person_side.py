@@ -8,7 +8,7 @@ from typing import Callable, Iterable, Optional
 from sqlalchemy.exc import IntegrityError
 
 from bot.handoff.errors import Conflict
-from bot.handoff.models import NORMAL, OPEN_STATES, URGENT, Handoff, HandoffMessage
+from bot.handoff.models import LEFT_MESSAGE_REASON, NORMAL, OPEN_STATES, URGENT, Handoff, HandoffMessage
 from bot.handoff.unit import HandoffUnit
 from bot.handoff.views import HandoffView, Placed, view
 
@@ -85,7 +85,7 @@ class PersonSide:
                 kind="message",
                 state="waiting",
                 priority=NORMAL,
-                reason="message left out of hours",
+                reason=LEFT_MESSAGE_REASON,
                 created_at=unit._now(),
             )
             session.add(handoff)
