@@ -75,9 +75,6 @@ class QuestionWords:
         keys = ("question_words", "asking_verbs", "subjects", "statement_openers", "open_question_words", "topic_words")
         return cls(*(_word_set(data[key]) for key in keys))
 
-    def is_question(self, text: str) -> bool:
-        return self._asks(TOKEN.findall(text.lower()))
-
     def opens_a_question(self, text: str) -> bool:
         """Begins as a question or ends with a question mark: "how long have I got", "can I still call?"."""
         tokens = TOKEN.findall(text.lower())
