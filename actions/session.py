@@ -30,7 +30,7 @@ class ActionOpeningHours(Action):
         return "action_opening_hours"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        from actions.safety import ActionGoodbye, repeat_advice_if_delaying, safety_reply_just_given
+        from actions.safety import repeat_advice_if_delaying, safety_reply_just_given
 
         if repeat_advice_if_delaying(dispatcher, tracker):  # "can this wait till the morning?"
             return []
@@ -38,6 +38,7 @@ class ActionOpeningHours(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         if safety_reply_just_given(tracker) is not None and not services.questions.opens_a_question(text):
             # They are calling as advised (a blind journey got the helpline's number here): no other number now.
-            return ActionGoodbye().run(dispatcher, tracker, domain)
+            dispatcher.utter_message(response="utter_goodbye")
+            return []
         utter_helpline_status(dispatcher, services)
         return []
