@@ -35,6 +35,7 @@ SCOPE_WORDS = PROJECT_ROOT / "data" / "spacy" / "scope.yml"
 OTHER_CANCER = "other_cancer"
 OUT_OF_SCOPE = "out_of_scope"
 SECONDARY = "secondary"
+BODY_SITE = "body_site"
 EXTRACTOR = "ScopeGuard"
 # Set on a message the ScopeGuard put out of scope, so the SafetyNet after it can tell its decision
 # ("my dog keeps coughing": another subject) from the classifier's guess ("I have a headache").
@@ -45,6 +46,7 @@ SCOPED_OUT = "scoped_out"
 class ScopeWords:
     breast: frozenset[str]
     spread: frozenset[str]
+    spread_sites: frozenset[str]
     other_subjects: re.Pattern
     cancer: re.Pattern
     other_language: frozenset[str]
@@ -56,6 +58,7 @@ def load_scope_words(path: Path = SCOPE_WORDS) -> ScopeWords:
     return ScopeWords(
         breast=frozenset(w.lower() for w in data["breast_words"]),
         spread=frozenset(w.lower() for w in data["spread_words"]),
+        spread_sites=frozenset(data["spread_sites"]),
         other_subjects=whole_phrases(data["other_subjects"]),
         cancer=whole_phrases(data["cancer_words"]),
         other_language=frozenset(str(w).lower() for w in data["other_language_words"]),
@@ -81,10 +84,10 @@ def in_another_language(doc, words: ScopeWords) -> bool:
 
 
 def ties_to_breast_cancer(doc, entities: List[Dict[str, Any]], words: ScopeWords, other_from: int = -1) -> bool:
-    """A breast word ties the message back; so does spread, unless it follows another cancer named at `other_from`.
+    """A breast word ties the message back; so do spread and the organs it reaches, named before `other_from`.
 
-    "If it spreads to my lungs is it lung cancer now?" is about breast cancer; "his melanoma has spread
-    to his lymph nodes" is about the melanoma.
+    "If it spreads to my lungs is it lung cancer now?" and "it's in my bones, is it bone cancer?" are
+    about breast cancer; "his melanoma has spread to his lymph nodes" is about the melanoma.
     """
     if any(token.lower_ in words.breast for token in doc):
         return True
@@ -94,6 +97,10 @@ def ties_to_breast_cancer(doc, entities: List[Dict[str, Any]], words: ScopeWords
         return end < after and not doc.text[end:after].isspace()
 
     if any(token.lower_ in words.spread and before_it(token.idx + len(token)) for token in doc):
+        return True
+    if other_from >= 0 and any(  # "it's gone to her lungs, is it lung cancer now?"
+        ent.label_ == BODY_SITE and ent.ent_id_ in words.spread_sites and before_it(ent.end_char) for ent in doc.ents
+    ):
         return True
     return any(
         e.get("entity") == "recurrence_type" and e.get("value") == SECONDARY and before_it(int(e.get("end", 0)))

@@ -30,6 +30,8 @@ def guarded(text: str, intent: str = "ask_symptoms", entities=None) -> Message:
         "can skin cancer return after it's removed",
         "my uncle's bowel cancer has spread to his liver, what now",  # the other cancer is what spread
         "metastatic melanoma treatment options",
+        "my dad has bowel cancer that has gone to his liver",  # the organ named after: the bowel cancer spread
+        "i have a mole on my skin, could it be skin cancer",  # skin is not where breast cancer spreads to
     ],
 )
 def test_other_cancers_are_out_of_scope_and_named(text):
@@ -46,6 +48,8 @@ def test_other_cancers_are_out_of_scope_and_named(text):
         "is secondary breast cancer in the liver the same as liver cancer",
         "what are the symptoms of secondary breast cancer",
         "once it has spread to the liver do they call it liver cancer",
+        "my mums has gone to her lungs, does that mean she has lung cancer now",  # blind set, fifth
+        "if its in my bones now does that mean i have bone cancer",
     ],
 )
 def test_breast_cancer_questions_naming_an_organ_stay_in_scope(text):
