@@ -74,6 +74,7 @@ RED_FLAG_RULES: dict[str, tuple[frozenset[str], ...]] = {
     "sudden breathlessness": (frozenset({"BREATHLESS"}),),
     "chest pain": (frozenset({"CHEST_PAIN"}),),
     "coughing up blood": (frozenset({"COUGH_BLOOD"}),),
+    "vomiting blood": (frozenset({"VOMIT_BLOOD"}),),
     "possible infection: high temperature or feeling very unwell during chemotherapy": (
         frozenset({"FEVER"}),
         frozenset({"CHEMO"}),

@@ -55,6 +55,13 @@ def detector():
         ("im going to do something stupid tonight ive had enough", "crisis"),  # the fourth blind set
         ("I'm scared I'll do something silly", "crisis"),
         ("she said she might do something to herself", "crisis"),
+        ("I feel like giving up on everything, even living", "crisis"),  # the fifth blind set
+        ("everyone would manage fine without me", "crisis"),  # the fifth blind journeys, after the crisis reply
+        ("theyd all be fine without me", "crisis"),
+        ("my kids would cope better without me around", "crisis"),
+        ("I've been vomiting blood since this morning", "red_flag"),  # the fifth blind set
+        ("my mum has been sick and there's blood in her sick", "red_flag"),
+        ("he threw up blood twice", "red_flag"),
     ],
 )
 def test_fires(detector, text, kind):
@@ -91,6 +98,11 @@ def test_fires(detector, text, kind):
         "my breathing is back to normal now",
         "can my lips go dry from chemo",
         "no problems with my bladder or bowels",
+        "i've been sick twice today",  # vomiting alone is not a red flag
+        "my husband will have to manage without me for a week when im in hospital",
+        "how will they cope without me if it has spread",
+        "would my family be ok without me if i went to the hospice",
+        "I'm giving up on everything sugary",
         "",
     ],
 )
@@ -106,6 +118,7 @@ def test_does_not_fire(detector, text):
         ("what happens if I get a high temperature on chemo", "hypothetical"),
         ("had chest pain last summer, it turned out to be reflux", "past"),
         ("I coughed up blood a couple of years ago", "past"),
+        ("does vomiting blood mean it has spread?", "asked"),
     ],
 )
 def test_red_flags_not_happening_now_are_mentioned_with_their_framing(detector, text, framing):
@@ -121,6 +134,9 @@ def test_symptoms_now_mild_and_serious(detector):
     assert detector.check("just a bit of a stiff neck").mild
     assert not detector.check("no numbness at all").symptom_now
     assert not detector.check("1").symptom_now
+    # The fifth blind set: a fall with a broken bone got "did you mean…?"; a symptom now gets safety-netting.
+    assert detector.check("I've fallen and I think I've broken my hip, I have bone mets").symptom_now
+    assert not detector.check("I broke my wrist in 2010").symptom_now
 
 
 def test_figures_of_speech_and_low_mood(detector):
