@@ -38,6 +38,7 @@ def read_question(tracker: Tracker, services: Services) -> Question:
         previous_topic=previous.topic if previous else None,
         previous_question=previous.question if previous else None,
         remembered_type=tracker.get_slot("recurrence_type"),
+        remembered_site=tracker.get_slot("body_site"),
         previous_id=previous.id if previous else None,
         previous_overview=previous.overview if previous else False,
         previous_treatment=previous.treatment if previous else None,
@@ -90,9 +91,11 @@ class ActionAnswerFromContent(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         from actions.fallback import offer_choices
-        from actions.safety import repeat_advice_if_delaying
+        from actions.safety import repeat_advice_if_delaying, stay_with_crisis_support
 
         if repeat_advice_if_delaying(dispatcher, tracker):  # "should I wait and see?" after "call 999 now"
+            return []
+        if stay_with_crisis_support(dispatcher, tracker):
             return []
         services = service_registry.get_services()
         question = read_question(tracker, services)

@@ -13,7 +13,7 @@ from actions import services as service_registry
 from actions.answers import answer_question, latest_entity, read_question
 from actions.handoff import offer_more_help
 from actions.helpline import utter_helpline_status
-from actions.safety import safety_reply_just_given
+from actions.safety import safety_reply_just_given, stay_with_crisis_support
 from actions.services import Services
 from bot.intents import FALLBACK_INTENT
 
@@ -97,6 +97,8 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        if stay_with_crisis_support(dispatcher, tracker):
+            return []
         services = service_registry.get_services()
         if latest_entity(tracker, "other_cancer"):
             dispatcher.utter_message(response="utter_other_cancer")

@@ -142,5 +142,9 @@ class ActionDeclineOffer(Action):
         return "action_decline_offer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_anything_else")
+        from actions.safety import CRISIS_DECLINED, CRISIS_RESPONSE, safety_reply_just_given
+
+        # "No" (or "i dont know") to a nurse offered with the crisis reply: Samaritans again, not "just ask".
+        crisis = safety_reply_just_given(tracker, (CRISIS_RESPONSE,)) is not None
+        dispatcher.utter_message(response=CRISIS_DECLINED if crisis else "utter_anything_else")
         return [SlotSet(OFFER_SLOT, None)]

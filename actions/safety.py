@@ -29,6 +29,8 @@ from bot.safety.disposition import (
 from bot.wording import Wording
 
 NURSE_ASKED = "utter_urgent_nurse_asked"
+CRISIS_RESPONSE = "utter_crisis"
+CRISIS_DECLINED = "utter_crisis_nurse_declined"
 ADVICE_SLOT = "safety_advice"  # set from the SafetyNet's entity; cleared once the line is said
 ADVICE_RESPONSE = {SAFETY_NETTING: "utter_safety_netting", LOW_MOOD: "utter_low_mood_support"}
 # "how long should I leave it" after "if you have symptoms like these now, call NHS 111" gets that line again.
@@ -63,6 +65,20 @@ def repeat_advice_if_delaying(dispatcher: CollectingDispatcher, tracker: Tracker
     if advice is None or not asks_to_delay((tracker.latest_message or {}).get("text") or ""):
         return False
     dispatcher.utter_message(response=advice)
+    return True
+
+
+def stay_with_crisis_support(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Right after the crisis reply, a message that asks nothing gets that support again, never a medical answer.
+
+    A blind journey: "everyone would manage fine without me", straight after Samaritans' number, got an
+    entry about scans.
+    """
+    if safety_reply_just_given(tracker, (CRISIS_RESPONSE,)) is None:
+        return False
+    if service_registry.get_services().questions.opens_a_question((tracker.latest_message or {}).get("text") or ""):
+        return False
+    dispatcher.utter_message(response=CRISIS_RESPONSE)
     return True
 
 
@@ -107,7 +123,7 @@ class ActionCrisis(Action):
         return "action_crisis"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_crisis")
+        dispatcher.utter_message(response=CRISIS_RESPONSE)
         services = service_registry.get_services()
         if services.accepts_handoffs(services.now()):
             dispatcher.utter_message(response="utter_offer_nurse")

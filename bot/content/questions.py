@@ -168,6 +168,7 @@ class QuestionReader:
         previous_topic: Optional[str] = None,
         previous_question: Optional[str] = None,
         remembered_type: Optional[str] = None,
+        remembered_site: Optional[str] = None,
         previous_id: Optional[str] = None,
         previous_overview: bool = False,
         previous_treatment: Optional[str] = None,
@@ -179,6 +180,11 @@ class QuestionReader:
         treatment = _entity(entities, "treatment")
         body_site = _entity(entities, "body_site")
         weights = self._topic_weights(message)
+        # "her cancer is back in her chest wall" … "how is it treated": the site said earlier, when this
+        # message names no type, treatment or site of its own.
+        site = body_site or (remembered_site if not (stated_type or treatment) else None)
+        if site != body_site and site is not None:  # its words rank the entries about it ("lymph_nodes")
+            text = f"{text} {site.replace('_', ' ')}"
         elliptical = intent == FOLLOW_UP_INTENT or is_elliptical(text, entities, self._filler)
         if elliptical and previous_topic is not None:
             if (
@@ -196,7 +202,7 @@ class QuestionReader:
                 topic=topic,
                 recurrence_type=stated_type or (remembered_type if not body_site else None),
                 treatment=treatment or (previous_treatment if topic == previous_topic else None),
-                body_site=body_site,
+                body_site=site,
                 text=f"{previous_question or ''} {text}".strip(),
                 topic_weights=weights,
                 follow_up=True,
@@ -228,7 +234,7 @@ class QuestionReader:
             topic=topic,
             recurrence_type=stated_type or (remembered_type if not body_site else None),
             treatment=treatment,
-            body_site=body_site,
+            body_site=site,
             text=text,
             topic_weights=weights,
             not_yes_no=self._not_yes_no(text),

@@ -84,3 +84,9 @@ def make_tracker(
 
 def entity(name: str, value: str) -> dict[str, Any]:
     return {"entity": name, "value": value}
+
+
+def events_after(reply: str, earlier_user: bool = True) -> list[dict[str, Any]]:
+    """The events of a conversation whose last bot reply was the response `reply`."""
+    events = [{"event": "user", "text": "my legs have gone weak and my back hurts"}] if earlier_user else []
+    return events + [{"event": "bot", "text": "…", "metadata": {"utter_action": reply}}]

@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionClarify, ActionOutOfScope
-from tests.actions.conftest import entity, make_tracker
+from tests.actions.conftest import entity, events_after, make_tracker
 
 RANKING = [
     {"name": "nlu_fallback", "confidence": 0.4},
@@ -87,22 +87,17 @@ def test_out_of_scope_then_helpline():
     assert dispatcher.messages[0]["response"] == "utter_offer_helpline"
 
 
-def _after(reply: str, earlier_user: bool = True) -> list[dict]:
-    events = [{"event": "user", "text": "my legs have gone weak and my back hurts"}] if earlier_user else []
-    return events + [{"event": "bot", "text": "…", "metadata": {"utter_action": reply}}]
-
-
 @pytest.mark.parametrize("reply", ["utter_emergency", "utter_urgent_symptom", "utter_crisis"])
 def test_an_unclear_message_right_after_safety_advice_gets_the_advice_again_not_a_menu(reply):
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("nlu_fallback", ranking=RANKING, text="should I wait and see", events=_after(reply))
+    tracker = make_tracker("nlu_fallback", ranking=RANKING, text="should I wait and see", events=events_after(reply))
     assert ActionClarify().run(dispatcher, tracker, {}) == []
     assert [m["response"] for m in dispatcher.messages] == [reply]
 
 
 def test_safety_advice_given_earlier_in_the_conversation_is_not_repeated():
     dispatcher = CollectingDispatcher()
-    earlier = _after("utter_emergency") + [
+    earlier = events_after("utter_emergency") + [
         {"event": "user", "text": "thanks"},
         {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_you_are_welcome"}},
     ]
@@ -119,7 +114,7 @@ def test_asking_to_wait_right_after_urgent_advice_gets_the_advice_again_whatever
     from actions.answers import ActionAnswerFromContent
 
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(intent, text=text, events=_after("utter_urgent_symptom"))
+    tracker = make_tracker(intent, text=text, events=events_after("utter_urgent_symptom"))
     assert ActionAnswerFromContent().run(dispatcher, tracker, {}) == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_urgent_symptom"]
 
@@ -129,7 +124,9 @@ def test_asking_how_long_to_leave_it_right_after_safety_netting_gets_that_line_a
     from actions.answers import ActionAnswerFromContent
 
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("ask_prognosis", text="how long should i leave it", events=_after("utter_safety_netting"))
+    tracker = make_tracker(
+        "ask_prognosis", text="how long should i leave it", events=events_after("utter_safety_netting")
+    )
     assert ActionAnswerFromContent().run(dispatcher, tracker, {}) == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_safety_netting"]
 
@@ -142,7 +139,7 @@ def test_goodbye_after_emergency_advice_repeats_it_only_when_asking_to_wait(text
     from actions.safety import ActionGoodbye
 
     dispatcher = CollectingDispatcher()
-    ActionGoodbye().run(dispatcher, make_tracker("goodbye", text=text, events=_after("utter_emergency")), {})
+    ActionGoodbye().run(dispatcher, make_tracker("goodbye", text=text, events=events_after("utter_emergency")), {})
     assert [m["response"] for m in dispatcher.messages] == [expected]
     dispatcher = CollectingDispatcher()
     ActionGoodbye().run(dispatcher, make_tracker("goodbye", text=text), {})  # no advice just given
@@ -172,15 +169,20 @@ def test_a_goodbye_that_asks_nothing_says_goodbye(text):
 
 
 @pytest.mark.parametrize(
-    "text, expected",
-    [("ok ringing now", ["utter_goodbye"]), ("can this wait till the morning", ["utter_urgent_symptom"])],
+    "advice, text, expected",
+    [
+        ("utter_urgent_symptom", "ok ringing now", ["utter_goodbye"]),
+        ("utter_urgent_symptom", "can this wait till the morning", ["utter_urgent_symptom"]),
+        # The fifth blind journeys: a fever after chemotherapy got safety-netting, then our number.
+        ("utter_safety_netting", "ok ringing now", ["utter_goodbye"]),
+    ],
 )
-def test_no_helpline_number_to_someone_calling_as_urgent_advice_told_them(text, expected):
+def test_no_helpline_number_to_someone_calling_as_urgent_advice_told_them(advice, text, expected):
     """A blind journey: "ok ringing now" after urgent advice was classed as opening hours and got our number."""
     from actions.session import ActionOpeningHours
 
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("ask_opening_hours", text=text, events=_after("utter_urgent_symptom"))
+    tracker = make_tracker("ask_opening_hours", text=text, events=events_after(advice))
     ActionOpeningHours().run(dispatcher, tracker, {})
     assert [m.get("response") for m in dispatcher.messages] == expected
 
@@ -189,6 +191,6 @@ def test_asking_the_hours_after_urgent_advice_still_gets_them():
     from actions.session import ActionOpeningHours
 
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("ask_opening_hours", text="when are you open?", events=_after("utter_urgent_symptom"))
+    tracker = make_tracker("ask_opening_hours", text="when are you open?", events=events_after("utter_urgent_symptom"))
     ActionOpeningHours().run(dispatcher, tracker, {})
     assert "utter_goodbye" not in [m.get("response") for m in dispatcher.messages] and dispatcher.messages

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -11,7 +12,7 @@ from actions.safety import ActionCrisis, ActionSafetyAdvice, ActionUrgentSymptom
 from bot.safety.detector import SafetyDetector
 from bot.safety.disposition import Thresholds, decide
 from bot.wording import Wording
-from tests.actions.conftest import SATURDAY_2PM, make_tracker
+from tests.actions.conftest import SATURDAY_2PM, events_after, make_tracker
 
 DETECTOR = SafetyDetector()
 
@@ -110,3 +111,39 @@ def test_safety_advice_says_nothing_without_a_graded_disposition():
     assert responses == []
     responses, _ = run(ActionSafetyAdvice(), make_tracker("ask_symptoms"))
     assert responses == []
+
+
+@pytest.mark.parametrize("intent", ["ask_symptoms", "out_of_scope"])
+def test_a_statement_right_after_the_crisis_reply_gets_that_support_again_not_an_answer(intent):
+    """The fifth blind journeys: "everyone would manage fine without me" after the crisis reply got an entry."""
+    from actions.answers import ActionAnswerFromContent
+    from actions.fallback import ActionOutOfScope
+
+    action = ActionAnswerFromContent() if intent == "ask_symptoms" else ActionOutOfScope()
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(intent, text="nobody would even notice", events=events_after("utter_crisis"))
+    assert action.run(dispatcher, tracker, {}) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_crisis"]
+
+
+def test_a_question_right_after_the_crisis_reply_is_answered():
+    from actions.answers import ActionAnswerFromContent
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "ask_symptoms", text="what are the signs it has spread?", events=events_after("utter_crisis")
+    )
+    ActionAnswerFromContent().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_content_answer"]
+
+
+@pytest.mark.parametrize(
+    "reply, expected", [("utter_crisis", "utter_crisis_nurse_declined"), ("utter_offer_nurse", "utter_anything_else")]
+)
+def test_no_to_the_nurse_offered_with_the_crisis_reply_gets_samaritans_again(reply, expected):
+    from actions.handoff import ActionDeclineOffer
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("deny", text="i dont know", slots={"handoff_offer": "nurse"}, events=events_after(reply))
+    assert ActionDeclineOffer().run(dispatcher, tracker, {}) == [SlotSet("handoff_offer", None)]
+    assert [m["response"] for m in dispatcher.messages] == [expected]

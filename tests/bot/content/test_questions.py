@@ -178,3 +178,24 @@ def test_a_topic_named_alone_asks_for_its_overview(text):
 @pytest.mark.parametrize("text", ["cure?", "chemo", "how is it treated", "treatment for secondary"])
 def test_a_question_about_part_of_a_topic_does_not_ask_for_its_overview(text):
     assert not READER.read(message(text, "ask_treatment")).wants_overview
+
+
+def test_a_question_naming_no_site_is_about_the_site_named_earlier(content_service):
+    """The fifth blind journeys: "…back in her chest wall", then "how is it treated" got local treatment."""
+    asked = message("how is it treated", "ask_treatment")
+    assert READER.read(asked, remembered_site="chest_wall").body_site == "chest_wall"
+    assert content_service.answer_question(READER.read(asked, remembered_site="chest_wall")).entry.id == (
+        "treatment-chest-wall"
+    )
+    assert content_service.answer_question(READER.read(asked, remembered_site="lymph_nodes")).entry.id == (
+        "treatment-lymph-nodes"
+    )
+
+
+def test_a_question_naming_its_own_type_or_site_is_not_about_the_site_named_earlier():
+    text = "what about secondary?"
+    typed = message(text, "ask_treatment", span(text, "secondary", "recurrence_type", "secondary"))
+    assert READER.read(typed, remembered_site="chest_wall").body_site is None
+    text = "and in the bones?"
+    sited = message(text, "ask_symptoms", span(text, "bones", "body_site", "bone"))
+    assert READER.read(sited, remembered_site="chest_wall").body_site == "bone"
