@@ -124,15 +124,17 @@ bench-nlu: install spacy ## Compare NLU pipelines on the held-out set; writes BE
 bench-ranking: install ## Compare ways of ranking content entries (cross-validation on asked_as); writes BENCHMARKS.md
 	$(PY) -m bench.answer_ranking
 
-eval: install train ## Scores on the four pairs of blind sets in tests/nlu/ (intents, then answers)
+eval: install train ## Scores on the five pairs of blind sets in tests/nlu/ (intents, then answers)
 	$(PY) -m bot.nlu score $(MODEL_DIR)/helpline.tar.gz
 	$(PY) -m bot.nlu score $(MODEL_DIR)/helpline.tar.gz --data tests/nlu/second_blind.yml
 	$(PY) -m bot.nlu score $(MODEL_DIR)/helpline.tar.gz --data tests/nlu/third_blind.yml
 	$(PY) -m bot.nlu score $(MODEL_DIR)/helpline.tar.gz --data tests/nlu/fourth_blind.yml
+	$(PY) -m bot.nlu score $(MODEL_DIR)/helpline.tar.gz --data tests/nlu/fifth_blind.yml
 	$(PY) -m bot.nlu answers $(MODEL_DIR)/helpline.tar.gz
 	$(PY) -m bot.nlu answers $(MODEL_DIR)/helpline.tar.gz --data tests/nlu/second_answers.yml
 	$(PY) -m bot.nlu answers $(MODEL_DIR)/helpline.tar.gz --data tests/nlu/third_answers.yml
 	$(PY) -m bot.nlu answers $(MODEL_DIR)/helpline.tar.gz --data tests/nlu/fourth_answers.yml
+	$(PY) -m bot.nlu answers $(MODEL_DIR)/helpline.tar.gz --data tests/nlu/fifth_answers.yml
 
 lock: ## Re-pin requirements.txt from requirements.in
 	$(PY) -m pip install -q -r requirements.in

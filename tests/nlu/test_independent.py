@@ -24,6 +24,10 @@ THIRD_ANSWERS = PROJECT_ROOT / "tests" / "nlu" / "third_answers.yml"
 # nothing but the brief; its first run is in BENCHMARKS.md.
 FOURTH_INTENTS = PROJECT_ROOT / "tests" / "nlu" / "fourth_blind.yml"
 FOURTH_ANSWERS = PROJECT_ROOT / "tests" / "nlu" / "fourth_answers.yml"
+# The fifth (2026-12-03, a fourth session): the corrected brief again, with 25 journeys to read.
+FIFTH_INTENTS = PROJECT_ROOT / "tests" / "nlu" / "fifth_blind.yml"
+FIFTH_ANSWERS = PROJECT_ROOT / "tests" / "nlu" / "fifth_answers.yml"
+FIFTH_JOURNEYS = PROJECT_ROOT / "tests" / "nlu" / "fifth_journeys.yml"
 NOT_CONTENT = ("other_cancer", "out_of_scope")
 
 
@@ -57,6 +61,7 @@ def _model() -> Path:
         (SECOND_INTENTS, SECOND_ANSWERS),
         (THIRD_INTENTS, THIRD_ANSWERS),
         (FOURTH_INTENTS, FOURTH_ANSWERS),
+        (FIFTH_INTENTS, FIFTH_ANSWERS),
     ],
 )
 def test_independent_sets_are_never_trained_on(intent_set, answer_set):
@@ -107,8 +112,9 @@ def test_answer_set_above_floor_and_never_content_for_other_cancers_or_other_sub
     assert scores.accuracy >= answer_floor
 
 
-def test_no_turn_of_the_blind_journeys_ends_in_silence():
-    lines = transcripts(_model(), JOURNEYS)
+@pytest.mark.parametrize("journeys", [JOURNEYS, FIFTH_JOURNEYS], ids=["first", "fifth"])
+def test_no_turn_of_the_blind_journeys_ends_in_silence(journeys):
+    lines = transcripts(_model(), journeys)
     said = [n for n, line in enumerate(lines) if line.startswith("  > ")]
     assert len(said) >= 100
     for start, end in zip(said, [*said[1:], len(lines)], strict=True):
