@@ -289,11 +289,8 @@ export function showOutcomeChoices() {
 
 export async function loadSavedReplies() {
   const { replies } = await api("GET", "/api/replies");
-  const select = $("saved-reply");
-  const chosen = select.value;
   state.savedReplies = new Map(replies.map((reply) => [reply.id, reply.text]));
-  select.replaceChildren(...replies.map((reply) => el("option", { value: reply.id }, reply.title)));
-  if (state.savedReplies.has(chosen)) select.value = chosen;
+  fillSelect($("saved-reply"), replies.map((reply) => [reply.id, reply.title]));
 }
 
 // Read again on each insert: the hours and number come from config/helpline.yml, which may have changed since.
