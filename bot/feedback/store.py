@@ -40,18 +40,23 @@ class FeedbackStore:
         with self._sessions() as session:
             return session.get(Entry, content_id) is not None
 
-    def closed_chat(self, conversation_id: str) -> Optional[int]:
-        """The conversation's latest nurse chat, if a nurse closed it: the one a rating is about."""
-        from bot.handoff.models import Handoff
+    def closed_chat(self, conversation_id: str, *, routine_only: bool = False) -> Optional[int]:
+        """The conversation's latest nurse chat, if a nurse closed it: the one a rating is about.
 
+        With `routine_only`, None too when any request for a nurse in the conversation was urgent (a red flag or
+        crisis words, before or during it): nobody is asked to rate a chat after that.
+        """
+        from bot.handoff.models import URGENT, Handoff
+
+        mine = Handoff.conversation_id == conversation_id
         with self._sessions() as session:
-            latest = session.execute(
-                select(Handoff.id, Handoff.state)
-                .where(Handoff.conversation_id == conversation_id, Handoff.kind == "live")
-                .order_by(Handoff.id.desc())
-                .limit(1)
-            ).first()
-        return latest[0] if latest is not None and latest[1] == "closed" else None
+            chats = select(Handoff.id, Handoff.state).where(mine, Handoff.kind == "live")
+            latest = session.execute(chats.order_by(Handoff.id.desc()).limit(1)).first()
+            if latest is None or latest[1] != "closed":
+                return None
+            if routine_only and session.execute(select(Handoff.id).where(mine, Handoff.priority == URGENT)).first():
+                return None
+        return latest[0]
 
     def _upsert(self, session: Session, conversation_id: str, channel: str, kind: str, **key) -> Feedback:
         row = session.execute(

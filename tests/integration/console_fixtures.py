@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from bot.clock import system_clock
+from bot.config import PROJECT_ROOT
 from bot.db import make_engine, make_session_factory
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
@@ -55,11 +57,16 @@ class BrowserConsole:
     server: ConsoleServer
     service: HandoffService
     accounts: NurseAccounts
+    hours_file: Path  # the console's own copy of config/helpline.yml (HELPLINE_CONFIG), which a test may edit
 
 
 @pytest.fixture
 def browser_console(tmp_path) -> Iterator[BrowserConsole]:
-    server = start_console(tmp_path / "var")
+    hours_file = tmp_path / "helpline.yml"
+    shutil.copyfile(PROJECT_ROOT / "config" / "helpline.yml", hours_file)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HELPLINE_CONFIG", str(hours_file))
+        server = start_console(tmp_path / "var")
     engine = make_engine(server.database_url)
     sessions: sessionmaker = make_session_factory(engine)
     try:
@@ -67,6 +74,7 @@ def browser_console(tmp_path) -> Iterator[BrowserConsole]:
             server,
             HandoffService(sessions, system_clock, Wording.from_domain()),
             NurseAccounts(sessions, system_clock),
+            hours_file,
         )
     finally:
         server.stop()
@@ -74,9 +82,10 @@ def browser_console(tmp_path) -> Iterator[BrowserConsole]:
 
 
 def console_for(stack: Stack) -> ConsoleServer:
-    """The console on a stack's database, reading the servers' clock (HELPLINE_CLOCK_FILE)."""
+    """The console on a stack's database, reading the servers' clock and hours file, as every process does."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HELPLINE_CLOCK_FILE", str(stack.clock_file))
+        patch.setenv("HELPLINE_CONFIG", str(stack.hours_file))
         return start_console(stack.data_dir)
 
 

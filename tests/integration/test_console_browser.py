@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -273,4 +274,36 @@ def test_a_nurse_changes_their_own_password_and_signs_in_with_it(chromium, brows
         expect(page.locator("#signed-in-as")).to_have_text("Jo Bloggs (nurse)")
         assert_accessible(found)
     finally:
+        context.close()
+
+
+def test_an_edit_to_the_hours_file_reaches_the_saved_reply_without_a_restart(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+    """The operations lead adds Sunday hours while a nurse is signed in: her next "hours" reply gives them."""
+    from playwright.sync_api import expect
+
+    service = browser_console.service
+    nurse = browser_console.accounts.create("kim", "Kim Lee", PASSWORD)
+    chat = service.request("web-hours-1", "socketio", "Asked to talk to a nurse", transcript=[("person", "hi")])
+    service.claim(chat.handoff.id, nurse.id)
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    original = browser_console.hours_file.read_text(encoding="utf-8")
+    try:
+        page.goto(f"{browser_console.server.url}/console")
+        sign_in_as(page, "kim")
+        page.locator(f'#mine button[data-id="{chat.handoff.id}"]').click()
+        reply_box = page.locator("#reply-text")
+        page.get_by_label("Insert a saved reply").select_option(label="Our opening hours and phone number")
+        page.get_by_role("button", name="Insert").click()
+        expect(reply_box).to_have_value(re.compile("Saturday 9am to 1pm, UK time"))
+
+        sunday = '  saturday:  {opens: "09:00", closes: "13:00"}\n  sunday:    {opens: "10:00", closes: "12:00"}\n'
+        edited = original.replace('  saturday:  {opens: "09:00", closes: "13:00"}\n', sunday)
+        assert edited != original
+        browser_console.hours_file.write_text(edited, encoding="utf-8")
+        reply_box.fill("")
+        page.get_by_role("button", name="Insert").click()
+        expect(reply_box).to_have_value(re.compile("Saturday 9am to 1pm, Sunday 10am to 12pm, UK time"))
+    finally:
+        browser_console.hours_file.write_text(original, encoding="utf-8")
         context.close()

@@ -57,8 +57,11 @@ def test_an_admin_reads_the_reports_and_downloads_them_as_csv(chromium, browser_
 
 def test_a_content_lead_exports_a_turn_not_understood_as_training_data(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
     import asyncio
+    import datetime as dt
+    import re
     import time
     from concurrent.futures import ThreadPoolExecutor
+    from zoneinfo import ZoneInfo
 
     from playwright.sync_api import expect
     from rasa.shared.core.domain import Domain
@@ -68,20 +71,24 @@ def test_a_content_lead_exports_a_turn_not_understood_as_training_data(chromium,
     from bot.rasa_runtime.tracker_store import RedactingSQLTrackerStore
 
     now = time.time()
-    parse = {
-        "intent": {"name": "nlu_fallback", "confidence": 0.31},
-        "text": "can i get the lump checked again",
-        "entities": [],
-    }
-    events = [
-        UserUttered(parse["text"], parse["intent"], parse_data=parse, input_channel="socketio", timestamp=now - 60),
-        ActionExecuted("action_clarify", timestamp=now - 59),
-    ]
+    earlier = now - 3 * 24 * 3600  # a turn three days ago, to pick out by its day
+    earlier_day = dt.datetime.fromtimestamp(earlier, ZoneInfo("Europe/London")).date().isoformat()
+
+    def not_understood(text: str, at: float) -> list:
+        parse = {"intent": {"name": "nlu_fallback", "confidence": 0.31}, "text": text, "entities": []}
+        return [
+            UserUttered(text, parse["intent"], parse_data=parse, input_channel="socketio", timestamp=at),
+            ActionExecuted("action_clarify", timestamp=at + 1),
+        ]
+
     db = str(browser_console.server.data_dir / "tracker.db")
     store = RedactingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=db)
-    tracker = DialogueStateTracker.from_events("web-learn", events)
-    with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
-        pool.submit(asyncio.run, store.save(tracker)).result()
+    for sender, events in (
+        ("web-learn", not_understood("can i get the lump checked again", now - 60)),
+        ("web-learn-earlier", not_understood("is the ache in my hip from it", earlier)),
+    ):
+        with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
+            pool.submit(asyncio.run, store.save(DialogueStateTracker.from_events(sender, events))).result()
     browser_console.accounts.create("lead2", "Lee Lead", PASSWORD, "admin")
 
     context = chromium.new_context(viewport={"width": 1366, "height": 900})
@@ -90,8 +97,18 @@ def test_a_content_lead_exports_a_turn_not_understood_as_training_data(chromium,
     try:
         page.goto(f"{browser_console.server.url}/console")
         sign_in_as(page, "lead2")
+        page.get_by_label("Turns from").fill(earlier_day)  # the day of the earlier turn only
+        page.get_by_label("Turns to").fill(earlier_day)
         page.get_by_role("button", name="Show turns to learn from").focus()
         page.keyboard.press("Enter")
+        expect(page.locator("#learning-count")).to_have_text(f"1 turn from {earlier_day} to {earlier_day}.")
+        expect(page.locator("#learning-body tr")).to_have_text([re.compile("is the ache in my hip from it")])
+        check_accessibility(page, "the turns of one day", found)
+        page.get_by_label("Turns from").fill("")  # no dates: the last 30 days
+        page.get_by_label("Turns to").fill("")
+        page.get_by_role("button", name="Show turns to learn from").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#learning-count")).to_contain_text("2 turns from ")
         row = page.locator("#learning-body tr", has_text="can i get the lump checked again")
         expect(row).to_contain_text("Not understood; Asked what was meant")
         expect(row).to_contain_text("31%")

@@ -4,6 +4,8 @@
   as a text to the stored number;
 - five texts in a row while queued (on the urgent path) are never met with silence;
 - NURSE asks for a nurse; MORE sends numbered parts, then says there is no more;
+- when the nurse closes the chat, a rating of 1 to 5 is asked once; "4" is stored against the chat, and the
+  next question is answered as usual;
 - no text says "in this chat" (every response: tests/bot/test_wording.py).
 """
 
@@ -12,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+from bot.channels.sms.text import normalise
+from bot.wording import Wording
 from tests.integration.journey_fixtures import WEDNESDAY_7PM
 from tests.integration.sms_fixtures import sms_nurse, sms_stack, twilio_api  # noqa: F401 (fixtures)
 from tests.support.waiting import wait_until
@@ -98,3 +102,29 @@ def test_nurse_asks_for_a_nurse_and_more_says_when_there_is_no_more(sms_stack, t
     sms_stack.text(phone, "MORE")
     [nothing] = twilio_api.wait_for(phone, count + 1)[count:]
     assert "nothing more" in nothing
+
+
+def test_a_closed_nurse_chat_is_rated_once_and_the_next_question_is_answered(sms_stack, twilio_api, sms_nurse):  # noqa: F811
+    handoffs, nurse = sms_nurse
+    words = Wording.from_domain()
+    phone = sms_stack.new_phone()
+    conversation = sms_stack.conversation_id(phone)
+    sms_stack.text(phone, "NURSE")
+    twilio_api.wait_until(phone, lambda b: any("in the queue" in x for x in b))
+    handoff = handoffs.open_handoff(conversation)
+    handoffs.claim(handoff.id, nurse.id)
+    handoffs.reply(handoff.id, nurse.id, "Hello, it's Amy. Your follow-up is yearly.")
+    handoffs.close(handoff.id, nurse.id, "Information and support given")
+    ask = normalise(words.text("utter_sms_csat_ask"))
+    bodies = twilio_api.wait_until(phone, lambda b: ask in b[-1])
+    assert bodies[-1] == normalise(words.text("utter_handoff_closed", "twilio")) + "\n" + ask
+    count = len(bodies)
+    sms_stack.text(phone, "4")
+    assert twilio_api.wait_for(phone, count + 1)[count:] == [normalise(words.text("utter_sms_feedback_thanks"))]
+    with sqlite3.connect(sms_stack.data_dir / "helpline.db") as db:
+        rated = db.execute("SELECT channel, kind, handoff_id, rating FROM feedback WHERE conversation_id = ?",
+                           (conversation,)).fetchall()  # fmt: skip
+    assert rated == [("twilio", "csat", handoff.id, 4)]
+    sms_stack.text(phone, "what is recurrence")  # not a rating: the assistant answers it
+    answer = twilio_api.wait_until(phone, lambda b: "Reply MORE for more." in b[-1])
+    assert all(ask not in body for body in answer[count + 1 :])

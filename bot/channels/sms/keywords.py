@@ -1,9 +1,11 @@
-"""What a text means before the NLU sees it: carrier keywords, MORE, NURSE, and option numbers for the last buttons."""
+"""What a text means before the NLU sees it: carrier keywords, MORE, NURSE, option numbers, a nurse chat's rating."""
 
 from __future__ import annotations
 
 import re
 from typing import List, Optional
+
+from bot.feedback.models import CSAT_RATINGS
 
 # Twilio's default keywords (single-word messages). "cancel" also leaves the nurse queue:
 # while a live handoff is open it goes to the gate and is not an opt-out.
@@ -16,6 +18,8 @@ REQUEST_NURSE = "/request_nurse"
 # The answer to "Did this help?" (asked once, after a content answer): two words none of the others can be.
 HELPED_WORDS = frozenset({"helped"})
 NOT_HELPED_WORDS = frozenset({"not helped"})
+# The answer to the rating asked once when a nurse ends a chat: "4", "4/5", "4 out of 5".
+_RATING = re.compile(r"^\s*(\d)\s*(?:(?:/|out\s+of)\s*5)?\s*[.!]?\s*$", re.IGNORECASE)
 
 _NOT_WORD = re.compile(r"[^\w\s]")
 _OPTION = re.compile(r"^\s*(?:#|option|opt|number|no\.?)?\s*(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)
@@ -44,6 +48,13 @@ def option_payload(text: str, payloads: List[str]) -> Optional[str]:
     else:
         return None
     return payloads[number - 1] if 1 <= number <= len(payloads) else None
+
+
+def chat_rating(text: str) -> Optional[int]:
+    """The rating a reply of just "1" to "5" (or "4/5", "4 out of 5") gives a nurse chat; None for anything else."""
+    match = _RATING.match(text)
+    rating = int(match.group(1)) if match else None
+    return rating if rating in CSAT_RATINGS else None
 
 
 def options_prompt(titles: List[str]) -> str:

@@ -25,6 +25,10 @@ class SmsConversation(Base):
     # "Did this help?" is asked once per number, and never after a safety reply (bot/channels/sms/output.py).
     feedback_asked = Column(Boolean, nullable=False, default=False, server_default=false())
     feedback_content_id = Column(String(100), nullable=True)  # the entry a HELPED or NOT HELPED is about
+    # Emergency, urgent or crisis advice has gone out: no feedback is asked of this number after it.
+    safety_replied = Column(Boolean, nullable=False, default=False, server_default=false())
+    # The nurse chat a reply of 1 to 5 rates: set when its close notice asks, cleared by the next text.
+    csat_handoff_id = Column(Integer, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False)
     updated_at = Column(DateTime(timezone=True), nullable=False)  # the last text or change: retention reads it
 

@@ -38,6 +38,7 @@ class SmsOutput(OutputChannel):
         self._feedback_ask = feedback_ask  # "Did this help?…", until it is asked once (None: not to be asked)
         self.options: List[str] = []  # the payloads of the latest buttons, in the order offered
         self._held: List[str] = []  # the disclaimer, until this turn's first reply is known
+        self._safety_recorded = False  # this turn's safety reply is recorded once
 
     async def queue(self, text: str, author: str = "bot") -> None:
         """One outbox message per SMS of at most three segments, so a retry never resends a sent part."""
@@ -56,7 +57,7 @@ class SmsOutput(OutputChannel):
             self._held.append(text)
             return
         if response in SAFETY_REPLIES:
-            await self._never_ask()
+            await self._after_safety_reply()
             await self.queue(text)
             await self.release_held()
             return
@@ -68,12 +69,13 @@ class SmsOutput(OutputChannel):
             await asyncio.to_thread(self._store.feedback_asked, self.conversation_id, content_id)
         await self.queue(text)
 
-    async def _never_ask(self) -> None:
-        """After emergency, urgent or crisis advice, "Did this help?" is not asked, in this turn or later."""
-        if self._feedback_ask is None:
-            return  # asked already, or not to be asked
+    async def _after_safety_reply(self) -> None:
+        """After emergency, urgent or crisis advice no feedback is asked (helpful, or a chat's rating), now or later."""
         self._feedback_ask = None
-        await asyncio.to_thread(self._store.feedback_asked, self.conversation_id, None)
+        if self._safety_recorded:
+            return
+        self._safety_recorded = True
+        await asyncio.to_thread(self._store.safety_reply_sent, self.conversation_id)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any

@@ -19,6 +19,7 @@ from bot.channels.sms.keywords import (
     OPT_IN_WORDS,
     OPT_OUT_WORDS,
     REQUEST_NURSE,
+    chat_rating,
     keyword,
     option_payload,
 )
@@ -139,6 +140,13 @@ class SmsProcessor:
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         text = message.text or ""
+        if state.csat_handoff_id is not None:
+            rating = chat_rating(text)
+            # Asked once: anything but a rating is handled as any other text, and the question is closed.
+            await asyncio.to_thread(self._store.csat_answered, state.conversation_id)
+            if rating is not None:
+                await self._rate_chat(output, state.conversation_id, state.csat_handoff_id, rating)
+                return
         if state.feedback_content_id and keyword(text) in HELPED_WORDS | NOT_HELPED_WORDS:
             await self._feedback(output, state, keyword(text) in HELPED_WORDS)
             return
@@ -161,6 +169,12 @@ class SmsProcessor:
         conversation_id = state.conversation_id
         await asyncio.to_thread(store.record_helpful, conversation_id, SMS_CHANNEL, state.feedback_content_id, helped)
         await asyncio.to_thread(self._store.feedback_answered, conversation_id)
+        await output.queue(self._text(FEEDBACK_THANKS))
+
+    async def _rate_chat(self, output: SmsOutput, conversation_id: str, handoff_id: int, rating: int) -> None:
+        """1 to 5, answering the close notice's question: stored against the chat and confirmed, not a turn for Rasa."""
+        store = self._feedback_provider()
+        await asyncio.to_thread(store.record_csat, conversation_id, SMS_CHANNEL, rating, handoff_id)
         await output.queue(self._text(FEEDBACK_THANKS))
 
     async def _more(self, output: SmsOutput, state: SmsState) -> None:

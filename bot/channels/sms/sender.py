@@ -13,6 +13,8 @@ from bot.channels.common import SMS_CHANNEL
 from bot.channels.sms.config import SmsConfig
 from bot.channels.sms.state import SmsState, SmsStore
 from bot.channels.sms.text import split
+from bot.feedback.factory import get_feedback_store
+from bot.feedback.store import FeedbackStore
 from bot.handoff.service import HandoffService
 from bot.outbox.store import Outgoing
 from bot.wording import Wording
@@ -28,6 +30,8 @@ TWILIO_OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient"
 TWILIO_UNDELIVERABLE = frozenset({21211, 21408, 21612, 21614})
 SEND_TIMEOUT = 15.0
 HELD = "held: the person has texted STOP; sent after START"
+CLOSED_NOTICE = "utter_handoff_closed"  # a nurse ended the chat (bot/handoff/nurse_side.py)
+CSAT_ASK = "utter_sms_csat_ask"  # added to it once: "How was your chat with the nurse? Reply 1 … 5"
 
 
 class SmsSendError(Exception):
@@ -72,11 +76,13 @@ class SmsSender:
         service_provider: Callable[[], HandoffService],
         transmit: Transmit,
         wording_provider: Callable[[], Wording],
+        feedback_provider: Callable[[], FeedbackStore] = get_feedback_store,
     ):
         self._store = store
         self._service_provider = service_provider
         self._transmit = transmit
         self._wording_provider = wording_provider
+        self._feedback_provider = feedback_provider
         self._parts_sent: dict[int, int] = {}  # outbox id -> parts already accepted by Twilio
         self._sent: OrderedDict[int, None] = OrderedDict()  # sent but maybe not yet marked delivered
 
@@ -85,6 +91,21 @@ class SmsSender:
             wording = self._wording_provider()
             return wording.text("utter_message_from_nurse", nurse=message.sender_name, text=message.text)
         return message.text
+
+    async def _with_rating_ask(self, message: Outgoing, state: SmsState, text: str) -> str:
+        """A nurse chat's close notice asks for a rating, as on the web; never after safety advice or an urgent chat.
+
+        A retry of the same notice asks the same, so its parts stay the same.
+        """
+        wording = self._wording_provider()
+        if message.author != "system" or state.safety_replied or text != wording.text(CLOSED_NOTICE, SMS_CHANNEL):
+            return text
+        feedback = self._feedback_provider()
+        chat = await asyncio.to_thread(feedback.closed_chat, message.conversation_id, routine_only=True)
+        if chat is None:
+            return text
+        await asyncio.to_thread(self._store.csat_asked, message.conversation_id, chat)
+        return "\n".join([text, wording.text(CSAT_ASK)])
 
     async def _waits_for_older(self, message: Outgoing, state: SmsState) -> bool:
         """Whether an older message of the same conversation must go first (held ones from before START don't)."""
@@ -119,7 +140,7 @@ class SmsSender:
             return False
         if not stop_notice and await self._waits_for_older(message, state):
             return False
-        parts = split(self.format(message))
+        parts = split(await self._with_rating_ask(message, state, self.format(message)))
         if not parts:
             logger.warning("outbox message %s has no text to send", message.id)
             return True

@@ -63,6 +63,8 @@ class SmsState:
     more: Optional[str]
     feedback_asked: bool = False  # "Did this help?" was asked, or a safety reply means it never will be
     feedback_content_id: Optional[str] = None  # the entry a HELPED or NOT HELPED reply is about
+    safety_replied: bool = False  # emergency, urgent or crisis advice went out: no feedback is asked after it
+    csat_handoff_id: Optional[int] = None  # the nurse chat a reply of 1 to 5 rates, until the next text
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,8 @@ class SmsStore:
                 more=row.more_text,
                 feedback_asked=bool(row.feedback_asked),
                 feedback_content_id=row.feedback_content_id,
+                safety_replied=bool(row.safety_replied),
+                csat_handoff_id=row.csat_handoff_id,
             )
 
     def _update(self, conversation_id: str, **values) -> bool:
@@ -230,9 +234,21 @@ class SmsStore:
         """The full answer has been sent: a further MORE is told there is nothing more."""
         self._update(conversation_id, more_text=None)
 
-    def feedback_asked(self, conversation_id: str, content_id: Optional[str]) -> None:
-        """Asked about this entry (or, with None, never to be asked: a safety reply went out)."""
+    def feedback_asked(self, conversation_id: str, content_id: str) -> None:
+        """Asked "Did this help?" about this entry: it is not asked again."""
         self._update(conversation_id, feedback_asked=True, feedback_content_id=content_id)
 
     def feedback_answered(self, conversation_id: str) -> None:
         self._update(conversation_id, feedback_content_id=None)
+
+    def safety_reply_sent(self, conversation_id: str) -> None:
+        """Emergency, urgent or crisis advice went out: neither "Did this help?" nor a chat rating is asked from now."""
+        self._update(conversation_id, safety_replied=True, feedback_asked=True)
+
+    def csat_asked(self, conversation_id: str, handoff_id: int) -> None:
+        """The close notice of this nurse chat asks for a rating: a reply of 1 to 5 is about it."""
+        self._update(conversation_id, csat_handoff_id=handoff_id)
+
+    def csat_answered(self, conversation_id: str) -> None:
+        """Rated, or the person texted something else: the question is not left open."""
+        self._update(conversation_id, csat_handoff_id=None)

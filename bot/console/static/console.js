@@ -69,7 +69,7 @@ function wire() {
   $("new-nurse-form").addEventListener("submit", addNurse);
   $("pause-form").addEventListener("submit", submitPause);
   $("report-form").addEventListener("submit", showReport);
-  $("learning-show").addEventListener("click", showLearning);
+  $("learning-form").addEventListener("submit", showLearning);
   $("learning-results").addEventListener("submit", exportLearning);
   $("insert-saved-reply").addEventListener("click", insertSavedReply);
   $("password-form").addEventListener("submit", changeOwnPassword);

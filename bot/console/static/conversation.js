@@ -290,10 +290,16 @@ export function showOutcomeChoices() {
 export async function loadSavedReplies() {
   const { replies } = await api("GET", "/api/replies");
   state.savedReplies = new Map(replies.map((reply) => [reply.id, reply.text]));
-  $("saved-reply").replaceChildren(...replies.map((reply) => el("option", { value: reply.id }, reply.title)));
+  fillSelect($("saved-reply"), replies.map((reply) => [reply.id, reply.title]));
 }
 
-export function insertSavedReply() {
+// Read again on each insert: the hours and number come from config/helpline.yml, which may have changed since.
+export async function insertSavedReply() {
+  try {
+    await loadSavedReplies();
+  } catch (error) {
+    reportBackground(error);  // the text read before is still offered
+  }
   const text = state.savedReplies.get($("saved-reply").value);
   if (!text) return;
   const box = $("reply-text");

@@ -3,6 +3,7 @@
 
 import { $, announce, dateTime, el, fillSelect } from "./dom.js";
 import { api } from "./api.js";
+import { rangeQuery } from "./reports.js";
 
 const REASON_NAMES = {
   fallback: "Not understood",
@@ -34,12 +35,13 @@ export async function showLearning(event) {
   if (event) event.preventDefault();
   $("learning-error").textContent = "";
   try {
-    const data = await api("GET", "/api/learning");
+    const data = await api("GET", `/api/learning${rangeQuery("learning-from", "learning-to")}`);
     fillSelect($("learning-intent"), data.intents.map((intent) => [intent, intent]));
     $("learning-body").replaceChildren(...data.turns.map(row));
-    $("learning-count").textContent = `${data.turns.length} turns from ${data.from} to ${data.to}.`;
+    const turns = `${data.turns.length} ${data.turns.length === 1 ? "turn" : "turns"}`;
+    $("learning-count").textContent = `${turns} from ${data.from} to ${data.to}.`;
     $("learning-results").hidden = false;
-    announce(`${data.turns.length} turns to learn from.`);
+    announce(`${turns} to learn from, from ${data.from} to ${data.to}.`);
   } catch (error) {
     $("learning-error").textContent = error.message;
   }

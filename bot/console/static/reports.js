@@ -16,12 +16,17 @@ function rate(value) {
   return value === null ? "–" : `${Math.round(value * 100)}%`;
 }
 
-function query() {
+// The range of days chosen in a pair of date fields, as the query the reports and the learning page take.
+export function rangeQuery(fromField, toField) {
   const params = new URLSearchParams();
-  if ($("report-from").value) params.set("from", $("report-from").value);
-  if ($("report-to").value) params.set("to", $("report-to").value);
+  if ($(fromField).value) params.set("from", $(fromField).value);
+  if ($(toField).value) params.set("to", $(toField).value);
   const text = params.toString();
   return text ? `?${text}` : "";
+}
+
+function query() {
+  return rangeQuery("report-from", "report-to");
 }
 
 function render(report) {

@@ -33,6 +33,9 @@ WORDING = Wording(
         "utter_sms_nothing_more": "There's nothing more to send on that.",
         "utter_sms_feedback_ask": "Did this help? Reply HELPED or NOT HELPED.",
         "utter_sms_feedback_thanks": "Thank you for telling us.",
+        # The handoff service writes the domain's notice; the sender knows the close notice by its text.
+        "utter_handoff_closed": Wording.from_domain().text("utter_handoff_closed", "twilio"),
+        "utter_sms_csat_ask": "How was your chat? Reply 1 to 5.",
     }
 )
 GREET_BUTTONS = [
@@ -92,7 +95,7 @@ class Harness:
         )
         self.worker = InboundWorker(self.store, self.processor)
         self.worker.attach(self.rasa)
-        self.sender = SmsSender(self.store, lambda: service, self.transmit, lambda: WORDING)
+        self.sender = SmsSender(self.store, lambda: service, self.transmit, lambda: WORDING, lambda: self.feedback)
         self.pusher = OutboxPusher(lambda: service, "twilio", self.sender)
         self._sids = 0
 

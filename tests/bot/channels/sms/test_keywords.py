@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.sms.keywords import keyword, option_payload, options_prompt
+from bot.channels.sms.keywords import chat_rating, keyword, option_payload, options_prompt
 from tests.bot.channels.sms.harness import GREET_BUTTONS, HELPLINE_PHONE, WORDING
 
 
@@ -25,6 +25,16 @@ def test_options_prompt_and_payloads():
     assert option_payload("0", payloads) is None
     assert option_payload("2 please", payloads) is None
     assert option_payload("1", []) is None
+
+
+@pytest.mark.parametrize("text, rating", [("4", 4), (" 5. ", 5), ("1!", 1), ("3/5", 3), ("2 out of 5", 2)])
+def test_a_chat_rating_is_a_number_from_1_to_5_on_its_own(text, rating):
+    assert chat_rating(text) == rating
+
+
+@pytest.mark.parametrize("text", ["0", "6", "45", "4 stars", "option 4", "4/10", "four", "", "I rang 111"])
+def test_anything_else_is_not_a_chat_rating(text):
+    assert chat_rating(text) is None
 
 
 # ----- carrier keywords -----
