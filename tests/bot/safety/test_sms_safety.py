@@ -21,10 +21,20 @@ class Outbox:
         return len(self.texts)
 
 
-def turn(replies: list[tuple[str, str]]) -> list[str]:
+class Store:
+    """Records what the output tells the SMS state: a safety reply means no feedback is asked later."""
+
+    def __init__(self):
+        self.safety_replies: list[str] = []
+
+    def safety_reply_sent(self, conversation_id: str) -> None:
+        self.safety_replies.append(conversation_id)
+
+
+def turn(replies: list[tuple[str, str]], store: Store | None = None) -> list[str]:
     """One turn of Rasa replies (response name, text) through the SMS output, then the end of the turn."""
     outbox = Outbox()
-    output = SmsOutput("sms-test", outbox, store=None)  # type: ignore[arg-type]
+    output = SmsOutput("sms-test", outbox, store=store or Store())  # type: ignore[arg-type]
 
     async def run():
         for name, text in replies:
@@ -37,8 +47,10 @@ def turn(replies: list[tuple[str, str]]) -> list[str]:
 
 @pytest.mark.parametrize("safety", ["utter_emergency", "utter_urgent_symptom", "utter_crisis"])
 def test_first_contact_safety_text_goes_before_the_disclaimer(safety):
-    sent = turn([("utter_disclaimer", "DISCLAIMER"), (safety, "SAFETY"), ("utter_urgent_nurse_asked", "NURSE")])
+    store = Store()
+    sent = turn([("utter_disclaimer", "DISCLAIMER"), (safety, "SAFETY"), ("utter_urgent_nurse_asked", "NURSE")], store)
     assert sent == ["SAFETY", "DISCLAIMER", "NURSE"]
+    assert store.safety_replies == ["sms-test"]  # so no "Did this help?" or rating is asked of this number later
 
 
 def test_an_ordinary_first_answer_keeps_the_disclaimer_first():
