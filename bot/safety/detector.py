@@ -75,6 +75,7 @@ RED_FLAG_RULES: dict[str, tuple[frozenset[str], ...]] = {
     "chest pain": (frozenset({"CHEST_PAIN"}),),
     "coughing up blood": (frozenset({"COUGH_BLOOD"}),),
     "vomiting blood": (frozenset({"VOMIT_BLOOD"}),),
+    "possible fracture: a broken bone": (frozenset({"FRACTURE"}),),
     "possible infection: high temperature or feeling very unwell during chemotherapy": (
         frozenset({"FEVER"}),
         frozenset({"CHEMO"}),

@@ -50,6 +50,7 @@ RED_FLAG_GRADES: dict[str, str] = {
     "chest pain": EMERGENCY,
     "coughing up blood": EMERGENCY,
     "vomiting blood": EMERGENCY,
+    "possible fracture: a broken bone": URGENT,
     "possible infection: high temperature or feeling very unwell during chemotherapy": URGENT,
     "possible high calcium: extreme thirst with confusion or constipation": URGENT,
     "possible stroke: sudden weakness on one side": EMERGENCY,

@@ -62,6 +62,7 @@ def detector():
         ("I've been vomiting blood since this morning", "red_flag"),  # the fifth blind set
         ("my mum has been sick and there's blood in her sick", "red_flag"),
         ("he threw up blood twice", "red_flag"),
+        ("I've fallen and I think I've broken my hip, I have bone mets", "red_flag"),  # the fifth blind set
     ],
 )
 def test_fires(detector, text, kind):
@@ -119,6 +120,8 @@ def test_does_not_fire(detector, text):
         ("had chest pain last summer, it turned out to be reflux", "past"),
         ("I coughed up blood a couple of years ago", "past"),
         ("does vomiting blood mean it has spread?", "asked"),
+        ("can bone secondaries cause a fractured hip?", "asked"),
+        ("I broke my wrist in 2010", "past"),
     ],
 )
 def test_red_flags_not_happening_now_are_mentioned_with_their_framing(detector, text, framing):
@@ -134,9 +137,6 @@ def test_symptoms_now_mild_and_serious(detector):
     assert detector.check("just a bit of a stiff neck").mild
     assert not detector.check("no numbness at all").symptom_now
     assert not detector.check("1").symptom_now
-    # The fifth blind set: a fall with a broken bone got "did you mean…?"; a symptom now gets safety-netting.
-    assert detector.check("I've fallen and I think I've broken my hip, I have bone mets").symptom_now
-    assert not detector.check("I broke my wrist in 2010").symptom_now
 
 
 def test_figures_of_speech_and_low_mood(detector):
