@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -51,6 +51,7 @@ class ScopeWords:
     cancer: re.Pattern
     other_language: frozenset[str]
     english: frozenset[str]
+    emoji_intents: dict[str, frozenset[str]]
 
 
 def load_scope_words(path: Path = SCOPE_WORDS) -> ScopeWords:
@@ -63,6 +64,7 @@ def load_scope_words(path: Path = SCOPE_WORDS) -> ScopeWords:
         cancer=whole_phrases(data["cancer_words"]),
         other_language=frozenset(str(w).lower() for w in data["other_language_words"]),
         english=frozenset(str(w).lower() for w in data["english_words"]),
+        emoji_intents={intent: frozenset(marks) for intent, marks in data["emoji_intents"].items()},
     )
 
 
@@ -73,6 +75,21 @@ _READABLE = re.compile(r"[0-9A-Za-z\u00C0-\u024F]")
 def has_no_readable_word(text: str) -> bool:
     """Only emoji, symbols or another script ("🐱🐶", "привет"): nothing the classifier was trained on."""
     return bool(text.strip()) and _READABLE.search(text) is None
+
+
+# Joiners, variation selectors and skin tones change how an emoji looks, not what it says.
+_MODIFIERS = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\\s.!?]")
+
+
+def emoji_intent(text: str, words: ScopeWords) -> Optional[str]:
+    """The intent that a message of known emoji alone says ("👍" thanks, "😢" coping), else None."""
+    marks = set(_MODIFIERS.sub("", text))
+    if not marks or _READABLE.search(text):
+        return None
+    for intent, known in words.emoji_intents.items():
+        if marks <= known:
+            return intent
+    return None
 
 
 def in_another_language(doc, words: ScopeWords) -> bool:
@@ -141,6 +158,10 @@ class ScopeGuard(GraphComponent):
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None:
+                continue
+            said = emoji_intent(message.get(TEXT) or "", self._words)
+            if said is not None:
+                message.set(INTENT, {INTENT_NAME_KEY: said, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
                 continue
             others = [ent for ent in doc.ents if ent.label_ == OTHER_CANCER]
             entities = message.get(ENTITIES, []) or []

@@ -96,6 +96,17 @@ def test_a_message_with_no_latin_word_or_digit_is_out_of_scope(text):
     assert guarded(text, intent="affirm").get(INTENT)["name"] == "out_of_scope"
 
 
+@pytest.mark.parametrize(
+    "text, intent",
+    [("👍", "thank"), ("🙏🏼", "thank"), ("❤️❤️", "thank"), ("😢", "ask_coping"), ("😭😭 💔", "ask_coping")],
+)
+def test_known_emoji_alone_say_what_they_mean(text, intent):
+    """A blind journey: "😢" got "I'm sorry, I can't help with that"."""
+    message = guarded(text, intent="out_of_scope")
+    assert message.get(INTENT)["name"] == intent
+    assert not message.get("scoped_out")
+
+
 @pytest.mark.parametrize("text", ["yes 👍", "1", "café?", "¿ayuda?", "no 🙁", "how long 🤔"])
 def test_a_message_with_a_latin_word_or_digit_is_left_to_the_classifier(text):
     assert guarded(text, intent="affirm").get(INTENT)["name"] == "affirm"
