@@ -39,6 +39,7 @@ def read_question(tracker: Tracker, services: Services) -> Question:
         previous_question=previous.question if previous else None,
         remembered_type=tracker.get_slot("recurrence_type"),
         remembered_site=tracker.get_slot("body_site"),
+        site_topics=services.content.topics_about_site(tracker.get_slot("body_site")),
         previous_id=previous.id if previous else None,
         previous_overview=previous.overview if previous else False,
         previous_treatment=previous.treatment if previous else None,

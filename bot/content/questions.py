@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Collection, Optional, Sequence
 
 import yaml
 
@@ -121,6 +121,11 @@ def _entity(entities: Sequence[dict[str, Any]], name: str) -> Optional[str]:
     return values.pop() if len(values) == 1 else None
 
 
+def _with_site(text: str, site: Optional[str]) -> str:
+    """The question with the site's words ("lymph_nodes"), which rank the entries about it."""
+    return f"{text} {site.replace('_', ' ')}" if site else text
+
+
 def is_elliptical(text: str, entities: Sequence[dict[str, Any]], filler: frozenset[str]) -> bool:
     """Only a qualifier and filler words: "and for secondary?", "what about the lymph nodes?"."""
     spans = [(e["start"], e["end"]) for e in entities if e.get("entity") in QUALIFIER_ENTITIES and "start" in e]
@@ -169,6 +174,7 @@ class QuestionReader:
         previous_question: Optional[str] = None,
         remembered_type: Optional[str] = None,
         remembered_site: Optional[str] = None,
+        site_topics: Collection[str] = (),
         previous_id: Optional[str] = None,
         previous_overview: bool = False,
         previous_treatment: Optional[str] = None,
@@ -180,13 +186,15 @@ class QuestionReader:
         treatment = _entity(entities, "treatment")
         body_site = _entity(entities, "body_site")
         weights = self._topic_weights(message)
-        # "her cancer is back in her chest wall" … "how is it treated": the site said earlier, when this
-        # message names no type, treatment or site of its own.
-        site = body_site or (remembered_site if not (stated_type or treatment) else None)
-        if site != body_site and site is not None:  # its words rank the entries about it ("lymph_nodes")
-            text = f"{text} {site.replace('_', ' ')}"
         elliptical = intent == FOLLOW_UP_INTENT or is_elliptical(text, entities, self._filler)
         if elliptical and previous_topic is not None:
+            site = (
+                body_site
+                if stated_type or treatment
+                else self._site(body_site, remembered_site, site_topics, previous_topic)
+            )
+            if site != body_site:
+                text = _with_site(text, site)
             if (
                 stated_type is None
                 and body_site is None
@@ -225,6 +233,11 @@ class QuestionReader:
         if topic is None and intent == FOLLOW_UP_INTENT:
             # A type or treatment named out of the blue ("what is targeted therapy?"): its own topic.
             topic = TREATMENT_TOPIC if treatment else TYPES_TOPIC
+        site = (
+            self._site(body_site, remembered_site, site_topics, topic) if not (stated_type or treatment) else body_site
+        )
+        if site != body_site:
+            text = _with_site(text, site)
         bare_topic = (
             self._question_words is not None
             and not any(e.get("entity") in QUALIFIER_ENTITIES for e in entities)
@@ -240,6 +253,16 @@ class QuestionReader:
             not_yes_no=self._not_yes_no(text),
             wants_overview=bare_topic,
         )
+
+    @staticmethod
+    def _site(
+        body_site: Optional[str], remembered: Optional[str], site_topics: Collection[str], topic: Optional[str]
+    ) -> Optional[str]:
+        """The site named now, or ("how is it treated" after "back in her chest wall") the one named earlier,
+        when the question's topic has an entry about it: "how do I help him" is not about his lymph nodes."""
+        if body_site is not None or remembered is None or topic not in site_topics:
+            return body_site
+        return remembered
 
     def _topic_weights(self, message: dict[str, Any]) -> dict[str, float]:
         """Each topic the classifier ranked, weighted by its confidence against the top intent's."""

@@ -173,6 +173,12 @@ class ContentService:
             return None
         return self.snapshot().body_sites.get(body_site)
 
+    def topics_about_site(self, body_site: Optional[str]) -> frozenset[str]:
+        """The topics with an entry about this place in the body: where a site said earlier still matters."""
+        if not body_site:
+            return frozenset()
+        return frozenset(e.topic for e in self.snapshot().entries if body_site in e.body_sites)
+
     def entry(self, entry_id: Optional[str]) -> Optional[ContentEntry]:
         return next((e for e in self.snapshot().entries if e.id == entry_id), None) if entry_id else None
 

@@ -180,22 +180,34 @@ def test_a_question_about_part_of_a_topic_does_not_ask_for_its_overview(text):
     assert not READER.read(message(text, "ask_treatment")).wants_overview
 
 
+def _read_after(content_service, asked: dict, site: str):
+    return READER.read(asked, remembered_site=site, site_topics=content_service.topics_about_site(site))
+
+
 def test_a_question_naming_no_site_is_about_the_site_named_earlier(content_service):
     """The fifth blind journeys: "…back in her chest wall", then "how is it treated" got local treatment."""
     asked = message("how is it treated", "ask_treatment")
-    assert READER.read(asked, remembered_site="chest_wall").body_site == "chest_wall"
-    assert content_service.answer_question(READER.read(asked, remembered_site="chest_wall")).entry.id == (
+    assert _read_after(content_service, asked, "chest_wall").body_site == "chest_wall"
+    assert content_service.answer_question(_read_after(content_service, asked, "chest_wall")).entry.id == (
         "treatment-chest-wall"
     )
-    assert content_service.answer_question(READER.read(asked, remembered_site="lymph_nodes")).entry.id == (
+    assert content_service.answer_question(_read_after(content_service, asked, "lymph_nodes")).entry.id == (
         "treatment-lymph-nodes"
     )
 
 
-def test_a_question_naming_its_own_type_or_site_is_not_about_the_site_named_earlier():
+def test_a_site_named_earlier_does_not_pull_a_question_of_another_topic_to_it(content_service):
+    """The same journey: "he doesnt want to talk about it how do i help him" got lymph node treatment."""
+    asked = message("he doesnt want to talk about it how do i help him", "ask_supporting_someone")
+    question = _read_after(content_service, asked, "lymph_nodes")
+    assert question.body_site is None and "lymph" not in question.text
+    assert content_service.answer_question(question).entry.topic == "supporting_someone"
+
+
+def test_a_question_naming_its_own_type_or_site_is_not_about_the_site_named_earlier(content_service):
     text = "what about secondary?"
     typed = message(text, "ask_treatment", span(text, "secondary", "recurrence_type", "secondary"))
-    assert READER.read(typed, remembered_site="chest_wall").body_site is None
+    assert _read_after(content_service, typed, "chest_wall").body_site is None
     text = "and in the bones?"
     sited = message(text, "ask_symptoms", span(text, "bones", "body_site", "bone"))
-    assert READER.read(sited, remembered_site="chest_wall").body_site == "bone"
+    assert _read_after(content_service, sited, "chest_wall").body_site == "bone"
