@@ -15,7 +15,7 @@ from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
 from tests.bot.console.conftest import ConsoleServer, start_console
-from tests.integration.conftest import Stack
+from tests.integration.stack import Stack
 from tests.unavailable import unavailable
 
 PASSWORD = "a-long-browser-password"

@@ -9,20 +9,14 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 from bot.wording import Wording
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.console_fixtures import (  # noqa: F401 (fixtures)
-    PASSWORD,
-    BrowserConsole,
-    browser_console,
-    chromium,
-    sign_in_as,
-)
+from tests.integration.console_fixtures import PASSWORD, BrowserConsole, sign_in_as
 
 # The README's screenshot is refreshed only when asked (HELPLINE_UPDATE_SCREENSHOT=1): a test run leaves the tree clean.
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "console.png"
 CLAIM_LOST = "Another nurse has already claimed this conversation."
 
 
-def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_console: BrowserConsole, tmp_path):  # noqa: F811 (fixtures)
+def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_console: BrowserConsole, tmp_path):
     from playwright.sync_api import expect
 
     service, url = browser_console.service, browser_console.server.url
@@ -159,7 +153,7 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
         context.close()
 
 
-def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_console: BrowserConsole):
     """The reply box is there for a left message; the reply goes out through the person's channel (here SMS)."""
     from playwright.sync_api import expect
 
@@ -207,7 +201,7 @@ def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_consol
         context.close()
 
 
-def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     from bot.content.importer import import_content
@@ -248,7 +242,7 @@ def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser
         context.close()
 
 
-def test_a_nurse_changes_their_own_password_and_signs_in_with_it(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_a_nurse_changes_their_own_password_and_signs_in_with_it(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)

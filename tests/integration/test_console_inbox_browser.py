@@ -9,20 +9,15 @@ import datetime as dt
 from bot.handoff.service import HandoffService
 from bot.handoff.urgent_alerts import realert_unclaimed
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.console_fixtures import (  # noqa: F401 (fixtures)
-    PASSWORD,
-    BrowserConsole,
-    browser_console,
-    chromium,
-)
+from tests.integration.console_fixtures import PASSWORD, BrowserConsole
 from tests.integration.test_console_workspace_browser import claim_by_keyboard, open_page, press, waiting_person
 
 REALERT = dt.timedelta(minutes=5)
 
 
 def test_an_away_nurse_is_not_alerted_and_an_available_one_is_alerted_again_while_urgent_waits(
-    chromium,  # noqa: F811 (fixture)
-    browser_console: BrowserConsole,  # noqa: F811 (fixture)
+    chromium,
+    browser_console: BrowserConsole,
 ):
     from playwright.sync_api import expect
 
@@ -80,8 +75,8 @@ def test_an_away_nurse_is_not_alerted_and_an_available_one_is_alerted_again_whil
 
 
 def test_my_conversations_show_last_message_live_wait_and_unread_and_the_banner_goes_once_claimed(
-    chromium,  # noqa: F811 (fixture)
-    browser_console: BrowserConsole,  # noqa: F811 (fixture)
+    chromium,
+    browser_console: BrowserConsole,
 ):
     from playwright.sync_api import expect
 
@@ -133,8 +128,8 @@ def test_my_conversations_show_last_message_live_wait_and_unread_and_the_banner_
 
 
 def test_the_person_s_earlier_conversations_are_shown_with_outcomes_and_open_by_keyboard(
-    chromium,  # noqa: F811 (fixture)
-    browser_console: BrowserConsole,  # noqa: F811 (fixture)
+    chromium,
+    browser_console: BrowserConsole,
 ):
     from playwright.sync_api import expect
 
@@ -172,8 +167,8 @@ def test_the_person_s_earlier_conversations_are_shown_with_outcomes_and_open_by_
 
 
 def test_an_admin_finds_a_stuck_chat_and_puts_it_back_in_the_queue_by_keyboard(
-    chromium,  # noqa: F811 (fixture)
-    browser_console: BrowserConsole,  # noqa: F811 (fixture)
+    chromium,
+    browser_console: BrowserConsole,
 ):
     from playwright.sync_api import expect
 

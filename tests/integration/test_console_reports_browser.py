@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.console_fixtures import (  # noqa: F401 (fixtures)
-    PASSWORD,
-    BrowserConsole,
-    browser_console,
-    chromium,
-    sign_in_as,
-)
+from tests.integration.console_fixtures import PASSWORD, BrowserConsole, sign_in_as
 
 
-def test_an_admin_reads_the_reports_and_downloads_them_as_csv(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_an_admin_reads_the_reports_and_downloads_them_as_csv(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     service = browser_console.service
@@ -55,7 +49,7 @@ def test_an_admin_reads_the_reports_and_downloads_them_as_csv(chromium, browser_
     assert_accessible(found)
 
 
-def test_a_content_lead_exports_a_turn_not_understood_as_training_data(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_a_content_lead_exports_a_turn_not_understood_as_training_data(chromium, browser_console: BrowserConsole):
     import asyncio
     import time
     from concurrent.futures import ThreadPoolExecutor

@@ -10,19 +10,13 @@ from sqlalchemy import update
 
 from bot.handoff.models import Handoff
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.console_fixtures import (  # noqa: F401 (fixtures)
-    PASSWORD,
-    BrowserConsole,
-    browser_console,
-    chromium,
-    sign_in_as,
-)
+from tests.integration.console_fixtures import PASSWORD, BrowserConsole, sign_in_as
 
 VIEWPORT = {"width": 1366, "height": 900}
 TRANSFER_NOTE = "She would like a call back after 3pm; her daughter may answer."
 
 
-def open_page(chromium, url: str, username: str, errors: list[str], *, page_clock: bool = False):  # noqa: F811 (fixture)
+def open_page(chromium, url: str, username: str, errors: list[str], *, page_clock: bool = False):
     """A browser of its own for each nurse, signed in, with the live feed connected.
 
     With `page_clock`, the page's own timers run on Playwright's clock, so a test can move them on (clock.fast_forward).
@@ -68,7 +62,7 @@ def claim_by_keyboard(page, handoff: int) -> None:
     expect(page.locator("#fact-state")).to_have_text("You are looking after this")
 
 
-def test_a_nurse_transfers_a_chat_to_a_signed_in_colleague_by_keyboard(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_a_nurse_transfers_a_chat_to_a_signed_in_colleague_by_keyboard(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     service, url = browser_console.service, browser_console.server.url
@@ -134,7 +128,7 @@ def test_a_nurse_transfers_a_chat_to_a_signed_in_colleague_by_keyboard(chromium,
         sam_context.close()
 
 
-def test_an_internal_note_and_a_closing_note_by_keyboard(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_an_internal_note_and_a_closing_note_by_keyboard(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     service, url = browser_console.service, browser_console.server.url
@@ -184,7 +178,7 @@ def test_an_internal_note_and_a_closing_note_by_keyboard(chromium, browser_conso
         context.close()
 
 
-def test_a_nurse_searches_past_conversations_and_opens_one_by_keyboard(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_a_nurse_searches_past_conversations_and_opens_one_by_keyboard(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     service, url = browser_console.service, browser_console.server.url

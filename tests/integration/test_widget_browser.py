@@ -9,8 +9,8 @@ from bot.channels.webchat.messages import NURSE_CSS_CLASS
 from bot.channels.webchat.pages import SAFETY_NOTICE
 from bot.config import PROJECT_ROOT
 from tests.integration.axe import assert_accessible, axe_violations, check_accessibility
-from tests.integration.conftest import MONDAY_10AM
-from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
+from tests.integration.stack import MONDAY_10AM
+from tests.integration.widget_fixtures import (
     ANSWER,
     LIVE,
     VIEWPORT,
@@ -18,12 +18,8 @@ from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     Website,
     WidgetPage,
     WidgetStack,
-    chromium,
     greeted,
-    nurse_side,
     responses,
-    websites,
-    widget_stack,
 )
 from tests.support.waiting import wait_until
 
@@ -31,7 +27,7 @@ from tests.support.waiting import wait_until
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
 
 
-def test_a_question_is_answered_and_a_reload_keeps_the_conversation(chromium, widget_stack: WidgetStack):  # noqa: F811
+def test_a_question_is_answered_and_a_reload_keeps_the_conversation(chromium, widget_stack: WidgetStack):
     from playwright.sync_api import expect
 
     context = chromium.new_context(viewport=VIEWPORT)
@@ -67,9 +63,9 @@ def test_a_question_is_answered_and_a_reload_keeps_the_conversation(chromium, wi
 
 
 def test_a_nurse_reply_appears_live_and_marked_as_the_nurses(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    nurse_side: NurseSide,
 ):
     from playwright.sync_api import expect
 
@@ -130,9 +126,9 @@ def test_a_nurse_reply_appears_live_and_marked_as_the_nurses(
 
 
 def test_a_forged_session_id_gets_a_new_empty_conversation(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    nurse_side: NurseSide,
 ):
     from playwright.sync_api import expect
 
@@ -199,7 +195,7 @@ def test_a_forged_session_id_gets_a_new_empty_conversation(
         victim_context.close()
 
 
-def test_clarification_buttons_render_and_work(chromium, widget_stack: WidgetStack):  # noqa: F811
+def test_clarification_buttons_render_and_work(chromium, widget_stack: WidgetStack):
     from playwright.sync_api import expect
 
     context = chromium.new_context(viewport=VIEWPORT)
@@ -225,9 +221,9 @@ def test_clarification_buttons_render_and_work(chromium, widget_stack: WidgetSta
 
 
 def test_the_widget_works_on_the_listed_website_only(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    websites: tuple[Website, Website],  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    websites: tuple[Website, Website],
 ):
     """Embedded in the charity's own site (another origin), with `--cors "*"` as `make run` starts Rasa."""
     from playwright.sync_api import expect
@@ -258,9 +254,9 @@ def test_the_widget_works_on_the_listed_website_only(
 
 
 def test_the_widget_has_no_accessibility_violations_in_any_state(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    nurse_side: NurseSide,
 ):
     """axe-core, WCAG 2.1 A and AA: closed, the greeting, an answer with buttons, and a chat with a nurse."""
     from playwright.sync_api import expect
@@ -300,7 +296,7 @@ def test_the_widget_has_no_accessibility_violations_in_any_state(
     assert_accessible(found)
 
 
-def test_the_quick_replies_work_from_the_keyboard_alone(chromium, widget_stack: WidgetStack):  # noqa: F811
+def test_the_quick_replies_work_from_the_keyboard_alone(chromium, widget_stack: WidgetStack):
     from playwright.sync_api import expect
 
     context = chromium.new_context(viewport=VIEWPORT)
@@ -336,7 +332,7 @@ def test_the_quick_replies_work_from_the_keyboard_alone(chromium, widget_stack: 
         context.close()
 
 
-def test_a_long_answer_opens_at_its_start(chromium, widget_stack: WidgetStack):  # noqa: F811
+def test_a_long_answer_opens_at_its_start(chromium, widget_stack: WidgetStack):
     from playwright.sync_api import expect
 
     context = chromium.new_context(viewport={"width": 1280, "height": 600})  # messages: 300 px high

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from bot.channels.webchat.messages import NURSE_CSS_CLASS
 from bot.channels.webchat.output import SEEN
-from tests.integration.conftest import MONDAY_10AM
+from tests.integration.stack import MONDAY_10AM
 from tests.integration.test_widget_browser import wait_until
-from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
-    ANSWER,
-    LIVE,
-    VIEWPORT,
-    NurseSide,
-    WidgetPage,
-    WidgetStack,
-    chromium,
-    nurse_side,
-    responses,
-    widget_stack,
-)
+from tests.integration.widget_fixtures import ANSWER, LIVE, VIEWPORT, NurseSide, WidgetPage, WidgetStack, responses
 
 
 def shown_twice(person: WidgetPage) -> list[str]:
@@ -25,7 +14,7 @@ def shown_twice(person: WidgetPage) -> list[str]:
     return [text for i, text in enumerate(said) if text in said[:i]]
 
 
-def test_a_reload_straight_after_an_answer_shows_it_once(chromium, widget_stack: WidgetStack):  # noqa: F811
+def test_a_reload_straight_after_an_answer_shows_it_once(chromium, widget_stack: WidgetStack):
     from playwright.sync_api import expect
 
     context = chromium.new_context(viewport=VIEWPORT)
@@ -50,9 +39,9 @@ def test_a_reload_straight_after_an_answer_shows_it_once(chromium, widget_stack:
 
 
 def test_a_nurse_reply_written_while_the_tab_was_closed_arrives_on_return_once(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    nurse_side: NurseSide,
 ):
     from playwright.sync_api import expect
 

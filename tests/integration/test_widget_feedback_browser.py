@@ -7,18 +7,8 @@ from sqlalchemy import select
 from bot.db import make_engine, make_session_factory
 from bot.feedback.models import Feedback
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.conftest import MONDAY_10AM
-from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
-    ANSWER,
-    LIVE,
-    VIEWPORT,
-    NurseSide,
-    WidgetPage,
-    WidgetStack,
-    chromium,
-    nurse_side,
-    widget_stack,
-)
+from tests.integration.stack import MONDAY_10AM
+from tests.integration.widget_fixtures import ANSWER, LIVE, VIEWPORT, NurseSide, WidgetPage, WidgetStack
 
 
 def stored(stack: WidgetStack, conversation_id: str) -> list[tuple]:
@@ -34,8 +24,8 @@ def stored(stack: WidgetStack, conversation_id: str) -> list[tuple]:
 
 
 def test_was_this_helpful_works_from_the_keyboard_is_accessible_and_adds_no_turn(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
 ):
     from playwright.sync_api import expect
 
@@ -97,9 +87,9 @@ def test_was_this_helpful_works_from_the_keyboard_is_accessible_and_adds_no_turn
 
 
 def test_a_rating_is_asked_when_the_nurse_ends_the_chat(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    nurse_side: NurseSide,
 ):
     from playwright.sync_api import expect
 

@@ -22,9 +22,11 @@ from bot.db import make_engine, make_session_factory
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
+from ops.ports import free_port
 from tests.bot.console.conftest import ConsoleServer
-from tests.integration.conftest import MODEL, MONDAY_10AM, Stack, free_port
-from tests.integration.console_fixtures import chromium, console_for, unavailable  # noqa: F401 (chromium is a shared fixture)
+from tests.integration.console_fixtures import console_for
+from tests.integration.stack import MODEL, MONDAY_10AM, Stack
+from tests.unavailable import unavailable
 
 VIEWPORT = {"width": 1280, "height": 860}
 ANSWER = 30_000  # ms: the first answers load the model's lazy parts
