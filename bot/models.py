@@ -1,6 +1,7 @@
 """The declarative base shared by every table the project owns (Alembic reads its metadata), and its column types."""
 
 import datetime as dt
+import enum
 from typing import Any, Optional
 
 from sqlalchemy import DateTime, MetaData
@@ -16,6 +17,22 @@ NAMING_CONVENTION = {
 }
 
 Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+class StrEnum(str, enum.Enum):
+    """Names stored and sent as plain strings: str() gives the value, as Python 3.11's enum.StrEnum does."""
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+
+class Author(StrEnum):
+    """Who wrote a line of a transcript or an outbox message; also who acted, in the audit trail."""
+
+    PERSON = "person"
+    BOT = "bot"
+    NURSE = "nurse"
+    SYSTEM = "system"
 
 
 class UtcDateTime(TypeDecorator):

@@ -42,16 +42,16 @@ class FeedbackStore:
 
     def closed_chat(self, conversation_id: str) -> Optional[int]:
         """The conversation's latest nurse chat, if a nurse closed it: the one a rating is about."""
-        from bot.handoff.models import Handoff
+        from bot.handoff.models import Handoff, Kind, State
 
         with self._sessions() as session:
             latest = session.execute(
                 select(Handoff.id, Handoff.state)
-                .where(Handoff.conversation_id == conversation_id, Handoff.kind == "live")
+                .where(Handoff.conversation_id == conversation_id, Handoff.kind == Kind.LIVE)
                 .order_by(Handoff.id.desc())
                 .limit(1)
             ).first()
-        return latest[0] if latest is not None and latest[1] == "closed" else None
+        return latest[0] if latest is not None and latest[1] == State.CLOSED else None
 
     def _upsert(self, session: Session, conversation_id: str, channel: str, kind: str, **key) -> Feedback:
         row = session.execute(

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from bot.clock import Clock
-from bot.handoff.models import ROLES, Nurse
+from bot.handoff.models import Availability, Nurse, Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 MIN_PASSWORD = 12
@@ -37,7 +37,7 @@ class NurseView:
     created_at: dt.datetime
     token_version: int = 0
     last_signed_in_at: Optional[dt.datetime] = None
-    availability: str = "available"  # one of models.AVAILABILITY (bot/handoff/availability.py)
+    availability: str = Availability.AVAILABLE  # bot/handoff/availability.py
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class TeamMember:
     role: str
     active: bool
     signed_in: bool
-    availability: str = "available"
+    availability: str = Availability.AVAILABLE
 
 
 def _utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
@@ -83,12 +83,12 @@ class NurseAccounts:
         self._now = clock
         self._hasher = hasher or PasswordHasher()
 
-    def create(self, username: str, display_name: str, password: str, role: str = "nurse") -> NurseView:
+    def create(self, username: str, display_name: str, password: str, role: str = Role.NURSE) -> NurseView:
         username = username.strip().lower()
         if not USERNAME.match(username):
             raise AccountError("username: 2-80 characters, lowercase letters, digits, '.', '_' or '-'")
-        if role not in ROLES:
-            raise AccountError(f"role: must be one of {', '.join(ROLES)}")
+        if role not in tuple(Role):
+            raise AccountError(f"role: must be one of {', '.join(Role)}")
         if len(password) < MIN_PASSWORD:
             raise AccountError(f"password: at least {MIN_PASSWORD} characters")
         if not display_name.strip():

@@ -13,6 +13,8 @@ import json
 from collections import Counter
 from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
+from bot.handoff.models import Kind, State
+
 Fact = Tuple[dt.date, str, str]
 Facts = Counter  # Counter[Fact]
 
@@ -112,9 +114,9 @@ def handoff_facts(handoff: Any, events: Sequence[Any], tz: dt.tzinfo) -> Facts:
         wait = int((_aware(claims[0].at) - created).total_seconds())
         facts[(day, WAITS, detail(handoff.kind, handoff.priority, max(wait, 0)))] += 1
     replies = [e for e in ordered if e.kind == "nurse_reply"]
-    if handoff.kind == "message" and replies:
+    if handoff.kind == Kind.MESSAGE and replies:
         facts[(day, TURNAROUND, detail(max(int((_aware(replies[0].at) - created).total_seconds()), 0)))] += 1
-    if handoff.state == "closed" and handoff.outcome:
+    if handoff.state == State.CLOSED and handoff.outcome:
         facts[(day, OUTCOMES, detail(handoff.outcome))] += 1
     for event in ordered:
         if event.nurse_id is None:

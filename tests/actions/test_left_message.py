@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff import ActionRequestNurse
 from actions.left_message import ActionSubmitLeftMessage, ValidateLeaveMessageForm
 from bot.handoff.left_messages import message_text
-from bot.handoff.models import NORMAL, URGENT
+from bot.handoff.models import Priority
 from tests.actions.conftest import LONDON, MONDAY_10AM, SATURDAY_2PM
 
 WEDNESDAY_7PM = dt.datetime(2026, 12, 2, 19, 0, tzinfo=LONDON)
@@ -96,14 +96,14 @@ def test_the_saved_message_holds_what_was_interrupted_and_says_what_happens_next
     context = [m.text for m in messages if m.context]
     assert context[:3] == ["what is recurrence", "Recurrence is...", "can i speak to a nurse"]  # what led up to it
     assert "This could need urgent care. Call NHS 111." in [m.text for m in messages if not m.context]
-    assert left.priority == URGENT  # the safety reply interrupted it: the nurses see it flagged
+    assert left.priority == Priority.URGENT  # the safety reply interrupted it: the nurses see it flagged
 
 
 def test_a_message_with_no_safety_advice_is_left_with_normal_priority(services, clock):
     clock.now = WEDNESDAY_7PM
     written = BEFORE + [{"event": "user", "text": "please ring me about my scan"}]
     ActionSubmitLeftMessage().run(CollectingDispatcher(), tracker(written), {})
-    assert [m.priority for m in services.handoff.left_messages()] == [NORMAL]
+    assert [m.priority for m in services.handoff.left_messages()] == [Priority.NORMAL]
 
 
 def test_by_sms_the_quote_is_short(services, clock):

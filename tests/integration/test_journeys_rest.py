@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.handoff.models import URGENT
+from bot.handoff.models import Priority
 from tests.integration.journey_fixtures import MONDAY_10AM, THURSDAY_930AM, WEDNESDAY_7PM, person, texts
 from tests.integration.stack import LONDON
 from tests.support.waiting import wait_until
@@ -48,7 +48,7 @@ def test_a_left_message_with_a_red_flag_keeps_every_word_and_is_answered_next_mo
     amy = journey_servers.nurse("Amy Clarke")  # signs in the next morning
     left = left_message_of(journey_servers, someone, amy)
     assert left["text"] == RED_FLAG and left["kind"] == "message"
-    assert left["priority"] == URGENT  # the safety reply interrupted it: flagged for the nurses
+    assert left["priority"] == Priority.URGENT  # the safety reply interrupted it: flagged for the nurses
     detail = journey_servers.api(amy, "GET", f"/api/handoffs/{left['id']}").json()
     context = [m["text"] for m in detail["messages"] if m["context"]]
     assert "what is recurrence" in context and "can i speak to a nurse" in context  # the conversation before it

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.channels.webchat.messages import NURSE_CSS_CLASS
 from bot.config import PROJECT_ROOT
-from bot.handoff.models import URGENT
+from bot.handoff.models import Priority
 from tests.bot.console.conftest import ConsoleServer
 from tests.integration.console_fixtures import sign_in_as
 from tests.integration.stack import LONDON
@@ -125,7 +125,7 @@ def test_a_message_left_out_of_hours_is_answered_next_morning_and_seen_on_return
         expect(entry).to_contain_text(MESSAGE)
         expect(entry).to_contain_text("Web chat")
         expect(entry.locator(".badge.urgent")).to_have_text("Urgent")  # the safety reply interrupted it
-        assert left.priority == URGENT
+        assert left.priority == Priority.URGENT
         entry.focus()
         console.keyboard.press("Enter")
         expect(console.locator("#conversation-title")).to_be_focused()

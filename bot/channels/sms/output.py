@@ -13,6 +13,7 @@ from bot.channels.sms.keywords import options_prompt
 from bot.channels.sms.state import SmsStore
 from bot.channels.sms.text import split
 from bot.handoff.service import HandoffService
+from bot.models import Author
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class SmsOutput(OutputChannel):
         self.options: List[str] = []  # the payloads of the latest buttons, in the order offered
         self._held: List[str] = []  # the disclaimer, until this turn's first reply is known
 
-    async def queue(self, text: str, author: str = "bot") -> None:
+    async def queue(self, text: str, author: str = Author.BOT) -> None:
         """One outbox message per SMS of at most three segments, so a retry never resends a sent part."""
         for part in split(text):
             await asyncio.to_thread(self._service.send_later, self.conversation_id, SMS_CHANNEL, author, part)

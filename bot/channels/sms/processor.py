@@ -28,6 +28,7 @@ from bot.channels.sms.text import numbered_parts
 from bot.feedback.store import FeedbackStore
 from bot.handoff.service import HandoffService
 from bot.limits import TOO_LONG_RESPONSE, too_long
+from bot.models import Author
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class SmsProcessor:
 
     async def _notice(self, conversation_id: str, text: str) -> int:
         service = self._service_provider()
-        return await asyncio.to_thread(service.send_later, conversation_id, SMS_CHANNEL, "system", text)
+        return await asyncio.to_thread(service.send_later, conversation_id, SMS_CHANNEL, Author.SYSTEM, text)
 
     async def _in_live_handoff(self, conversation_id: str) -> bool:
         service = self._service_provider()
@@ -180,7 +181,7 @@ class SmsProcessor:
         except KeyError:
             text = wording.text("utter_default")
         service = self._service_provider()
-        await asyncio.to_thread(service.send_later, conversation_id, SMS_CHANNEL, "system", text)
+        await asyncio.to_thread(service.send_later, conversation_id, SMS_CHANNEL, Author.SYSTEM, text)
 
 
 def _helpline_phone() -> str:

@@ -14,6 +14,7 @@ from bot.channels.sms.config import SmsConfig
 from bot.channels.sms.state import SmsState, SmsStore
 from bot.channels.sms.text import split
 from bot.handoff.service import HandoffService
+from bot.models import Author
 from bot.outbox.store import Outgoing
 from bot.wording import Wording
 
@@ -81,7 +82,7 @@ class SmsSender:
         self._sent: OrderedDict[int, None] = OrderedDict()  # sent but maybe not yet marked delivered
 
     def format(self, message: Outgoing) -> str:
-        if message.author == "nurse" and message.sender_name:
+        if message.author == Author.NURSE and message.sender_name:
             wording = self._wording_provider()
             return wording.text("utter_message_from_nurse", nurse=message.sender_name, text=message.text)
         return message.text
