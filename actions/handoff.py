@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services as service_registry
 from actions.helpline import utter_helpline_status
 from actions.services import Services
+from bot.channels.common import Channel
 from bot.handoff.left_messages import LeftMessages
 from bot.handoff.models import Kind, Priority, State
 from bot.handoff.notices import wait_minutes
@@ -73,7 +74,7 @@ def request_nurse(
     if accepting:
         placed = services.handoff.request(
             tracker.sender_id,
-            tracker.get_latest_input_channel() or "rest",
+            tracker.get_latest_input_channel() or Channel.REST,
             reason,
             priority=priority,
             transcript=transcript(tracker, services),

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript, utter_reply_after
+from bot.channels.common import Channel
 from bot.handoff.left_messages import LeftMessages
 from bot.handoff.models import Kind, Priority
 from bot.models import Author
@@ -112,7 +113,7 @@ class ActionSubmitLeftMessage(Action):
             return [SlotSet(SLOT, None), SlotSet(OFFER_SLOT, None)]
         before = events[:start] if start is not None else events
         context = transcript(tracker, services, before)
-        channel = tracker.get_latest_input_channel() or "rest"
+        channel = tracker.get_latest_input_channel() or Channel.REST
         priority = Priority.URGENT if safety_advice_given(events) else Priority.NORMAL
         left = LeftMessages(services.handoff).leave(tracker.sender_id, channel, context, written, priority)
         dispatcher.utter_message(

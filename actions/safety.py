@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript
 from bot.bootstrap import root
+from bot.channels.common import Channel
 from bot.handoff.models import Priority
 from bot.models import Author
 from bot.safety.delay import asks_to_delay
@@ -95,7 +96,7 @@ class ActionUrgentSymptom(Action):
             ]
             services.handoff.request(
                 tracker.sender_id,
-                tracker.get_latest_input_channel() or "rest",
+                tracker.get_latest_input_channel() or Channel.REST,
                 nurse_reason(disposition, wording()),
                 priority=Priority.URGENT,
                 transcript=transcript(tracker, services) + said,

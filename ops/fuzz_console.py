@@ -27,6 +27,7 @@ from typing import List, Optional, Sequence
 
 import requests
 
+from bot.channels.common import Channel
 from bot.config import PROJECT_ROOT
 from bot.handoff.models import Role
 from bot.models import Author
@@ -83,7 +84,7 @@ def seed(database_url: str) -> None:
     service = HandoffService(sessions, system_clock, root().wording)
     for number in range(3):
         transcript = [(Author.PERSON, f"hi {number}")]
-        service.request(f"fuzz-{uuid.uuid4().hex}", "rest", "asked for a nurse", transcript=transcript)
+        service.request(f"fuzz-{uuid.uuid4().hex}", Channel.REST, "asked for a nurse", transcript=transcript)
 
 
 def token(url: str, username: str) -> str:

@@ -1,14 +1,16 @@
 """The console page's words for stored names, its outcomes and its limits: GET /api/meta, so the page copies none.
 
-The keys are the values the API returns: each input channel's `name()` (as Rasa records it), bot/models.py's
-Author and bot/handoff/models.py's State, Priority, Role and Availability; tests/bot/console/test_meta.py checks
-that each table covers them all, so a new state or channel cannot reach the page without words.
+The keys are the values the API returns: each input channel's `name()` (as Rasa records it: bot/channels/common.py's
+Channel), bot/models.py's Author and bot/handoff/models.py's State, Priority, Role and Availability;
+tests/bot/console/test_meta.py checks that each table covers them all, so a new state or channel cannot reach the page
+without words.
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict
 
+from bot.channels.common import Channel
 from bot.handoff.models import Availability, Priority, Role, State
 from bot.handoff.nurses import MIN_PASSWORD
 from bot.limits import (
@@ -21,7 +23,7 @@ from bot.limits import (
 )
 from bot.models import Author
 
-CHANNEL_NAMES = {"socketio": "Web chat", "twilio": "Text message", "rest": "REST API"}
+CHANNEL_NAMES = {Channel.WEBCHAT: "Web chat", Channel.SMS: "Text message", Channel.REST: "REST API"}
 STATE_NAMES = {
     State.WAITING: "Waiting for a nurse",
     State.CLAIMED: "Claimed by a nurse",

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, Column, DateTime, Index, Integer, String, Text
 
-from bot.models import Base
+from bot.models import Base, StrEnum
 
-HELPFUL = "helpful"  # rating 1 (yes) or 0 (no) on a content entry
-CSAT = "csat"  # rating 1 to 5 at the end of a nurse chat
-KINDS = (HELPFUL, CSAT)
+
+class FeedbackKind(StrEnum):
+    """What a verdict is on: its rating's range depends on it."""
+
+    HELPFUL = "helpful"  # rating 1 (yes) or 0 (no) on a content entry
+    CSAT = "csat"  # rating 1 to 5 at the end of a nurse chat
+
+
 CSAT_RATINGS = range(1, 6)
 
 
@@ -17,9 +22,11 @@ class Feedback(Base):
 
     __tablename__ = "feedback"
     __table_args__ = (
-        CheckConstraint("kind IN ('helpful', 'csat')", name="kind"),
+        CheckConstraint(f"kind IN ('{FeedbackKind.HELPFUL}', '{FeedbackKind.CSAT}')", name="kind"),
         CheckConstraint(
-            "(kind = 'helpful' AND rating IN (0, 1)) OR (kind = 'csat' AND rating BETWEEN 1 AND 5)", name="rating"
+            f"(kind = '{FeedbackKind.HELPFUL}' AND rating IN (0, 1)) OR "
+            f"(kind = '{FeedbackKind.CSAT}' AND rating BETWEEN {CSAT_RATINGS[0]} AND {CSAT_RATINGS[-1]})",
+            name="rating",
         ),
         Index("ix_feedback_conversation", "conversation_id", "kind"),
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.content.models import Entry
-from bot.feedback.models import CSAT, CSAT_RATINGS, HELPFUL, Feedback
+from bot.feedback.models import CSAT_RATINGS, Feedback, FeedbackKind
 from bot.limits import MAX_FEEDBACK_COMMENT_CHARS, valid_text
 
 
@@ -73,7 +73,7 @@ class FeedbackStore:
         """Yes or no on an entry; a later verdict on the same entry in the same conversation replaces it."""
         words = self._redact(comment) if not helpful else None
         with self._sessions() as session, session.begin():
-            row = self._upsert(session, conversation_id, channel, HELPFUL, content_id=content_id)
+            row = self._upsert(session, conversation_id, channel, FeedbackKind.HELPFUL, content_id=content_id)
             if row.rating != int(helpful):
                 row.comment = None
             row.rating = int(helpful)
@@ -85,7 +85,7 @@ class FeedbackStore:
         if rating not in CSAT_RATINGS:
             raise ValueError("a rating is 1 to 5")
         with self._sessions() as session, session.begin():
-            self._upsert(session, conversation_id, channel, CSAT, handoff_id=handoff_id).rating = rating
+            self._upsert(session, conversation_id, channel, FeedbackKind.CSAT, handoff_id=handoff_id).rating = rating
 
 
 def anonymise(session: Session, cutoff: dt.datetime, tz: dt.tzinfo = dt.timezone.utc) -> int:

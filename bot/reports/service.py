@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.clock import Clock
-from bot.feedback.models import CSAT, HELPFUL, Feedback
+from bot.feedback.models import Feedback, FeedbackKind
 from bot.handoff.models import Kind, Nurse, Priority, State
 from bot.reports import facts as f
 from bot.reports.counts import kept_facts, stored_handoff_facts, stored_tracker_facts
@@ -211,9 +211,9 @@ def feedback_figures(rows: Iterable[Tuple[str, Optional[str], int]]) -> Dict[str
     entries: Dict[str, Counter] = defaultdict(Counter)
     ratings: Counter = Counter()
     for kind, content_id, rating in rows:
-        if kind == HELPFUL and content_id:
+        if kind == FeedbackKind.HELPFUL and content_id:
             entries[content_id]["helpful" if rating else "not_helpful"] += 1
-        elif kind == CSAT:
+        elif kind == FeedbackKind.CSAT:
             ratings[rating] += 1
     total = sum(ratings.values())
     return {

@@ -103,6 +103,7 @@ def test_the_str_enums_are_exactly_the_names_the_migrated_database_allows(tmp_pa
 
     from sqlalchemy import text
 
+    from bot.feedback.models import FeedbackKind
     from bot.handoff.models import Kind, Priority, Role, State
     from bot.models import Author
     from bot.outbox.models import OUTBOX_AUTHORS
@@ -122,6 +123,7 @@ def test_the_str_enums_are_exactly_the_names_the_migrated_database_allows(tmp_pa
     assert allowed("nurses", "role") == [r.value for r in Role]
     assert allowed("handoff_messages", "author") == [a.value for a in Author]
     assert allowed("outbox", "author") == [a.value for a in OUTBOX_AUTHORS]
+    assert allowed("feedback", "kind") == [k.value for k in FeedbackKind]
     # Stored, sent and shown as the plain string, never as "State.WAITING".
     assert (str(State.WAITING), f"{Priority.URGENT}", json.dumps({Author.BOT: Role.ADMIN})) == (
         "waiting",

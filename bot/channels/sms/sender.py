@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from twilio.base.exceptions import TwilioRestException
 
-from bot.channels.common import SMS_CHANNEL
+from bot.channels.common import Channel
 from bot.channels.sms.config import SmsConfig
 from bot.channels.sms.state import SmsState, SmsStore
 from bot.channels.sms.text import split
@@ -95,7 +95,7 @@ class SmsSender:
         return any(
             other.id < message.id and other.id not in self._sent and (other.id > state.order_floor) == newer_segment
             for other in pending
-            if other.channel == SMS_CHANNEL
+            if other.channel == Channel.SMS
         )
 
     async def __call__(self, message: Outgoing) -> bool:
