@@ -36,13 +36,21 @@ class Author(StrEnum):
 
 
 class UtcDateTime(TypeDecorator):
-    """A time stored in UTC and read back with its zone: SQLite hands datetimes back naive.
+    """A time stored in UTC and read back with its zone: SQLite drops the offset it is given and hands times back naive.
 
-    The same column type as `DateTime(timezone=True)` to the database and its migrations.
+    The same column type as `DateTime(timezone=True)` to the database and its migrations. Every time column uses it:
+    SQLite keeps a time's wall clock without its offset, so 10:00+01:00 would be read back as 10:00 UTC, and compared
+    as text against times with other offsets. Turning each time into UTC on the way in makes both right; a naive time
+    is taken as UTC, as before.
     """
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def process_bind_param(self, value: Optional[dt.datetime], dialect: Any) -> Optional[dt.datetime]:
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(dt.timezone.utc)
+        return value
 
     def process_result_value(self, value: Optional[dt.datetime], dialect: Any) -> Optional[dt.datetime]:
         if value is not None and value.tzinfo is None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Text
 
-from bot.models import Base, StrEnum
+from bot.models import Base, StrEnum, UtcDateTime
 
 
 class FeedbackKind(StrEnum):
@@ -32,7 +32,7 @@ class Feedback(Base):
     )
 
     id = Column(Integer, primary_key=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    created_at = Column(UtcDateTime, nullable=False, index=True)
     channel = Column(String(20), nullable=False)
     kind = Column(String(10), nullable=False)
     content_id = Column(String(100), nullable=True)  # the entry judged (helpful); no foreign key: entries are retired

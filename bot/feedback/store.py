@@ -100,8 +100,7 @@ def anonymise(session: Session, cutoff: dt.datetime, tz: dt.tzinfo = dt.timezone
     ).scalars()
     anonymised = 0
     for row in rows:
-        at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.timezone.utc)
-        day = at.astimezone(tz).date()
+        day = row.created_at.astimezone(tz).date()
         row.created_at = dt.datetime.combine(day, dt.time(0), tz).astimezone(dt.timezone.utc)
         row.conversation_id = None
         row.handoff_id = None

@@ -52,11 +52,6 @@ class TeamMember:
     availability: str = Availability.AVAILABLE
 
 
-def _utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
-    """SQLite returns the stored UTC time without its zone."""
-    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
-
-
 def _view(nurse: Nurse) -> NurseView:
     return NurseView(
         nurse.id,
@@ -64,16 +59,16 @@ def _view(nurse: Nurse) -> NurseView:
         nurse.display_name,
         nurse.role,
         nurse.active,
-        _utc(nurse.created_at),  # type: ignore[arg-type]
+        nurse.created_at,
         nurse.token_version or 0,
-        _utc(nurse.last_signed_in_at),
+        nurse.last_signed_in_at,
         nurse.availability,
     )
 
 
 def signed_in_now(nurse: Nurse, now: dt.datetime) -> bool:
     """Active, not signed out since the latest sign-in, and that session not yet ended (bot/handoff/claims.py)."""
-    expires = _utc(nurse.session_expires_at)
+    expires = nurse.session_expires_at
     return bool(nurse.active) and nurse.signed_out_at is None and expires is not None and expires > now
 
 
