@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 from bot.wording import Wording
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.console_fixtures import PASSWORD, BrowserConsole, sign_in_as
+from tests.integration.console_fixtures import PASSWORD, BrowserConsole, console_page, sign_in_as
 
 # The README's screenshot is refreshed only when asked (HELPLINE_UPDATE_SCREENSHOT=1): a test run leaves the tree clean.
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "console.png"
@@ -24,13 +24,9 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
     sam = browser_console.accounts.create("sam", "Sam Patel", PASSWORD)
     service.leave_message("sms-447700900123", "twilio", "Please ring me tomorrow about my scan results. Thank you.")
 
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
     page_errors: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
     found: dict[str, str] = {}  # axe-core's violations (WCAG 2.1 A and AA) in each state reached
-    try:
-        page.goto(f"{url}/console")
+    with console_page(chromium, url, errors=page_errors) as page:
         sign_in = page.locator("#sign-in-form")
         expect(sign_in).to_be_visible()
         check_accessibility(page, "the sign-in page", found)
@@ -149,8 +145,6 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
         check_accessibility(page, "a closed conversation", found)
         assert page_errors == []
         assert_accessible(found)
-    finally:
-        context.close()
 
 
 def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_console: BrowserConsole):
@@ -173,12 +167,8 @@ def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_consol
         .handoff.id
     )
 
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
     page_errors: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    try:
-        page.goto(f"{url}/console")
+    with console_page(chromium, url, errors=page_errors) as page:
         sign_in_as(page, "jo")
         entry = page.locator(f'#left-messages button[data-id="{left}"]')
         expect(entry).to_contain_text("My scar has gone red")
@@ -197,8 +187,6 @@ def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_consol
         pending = [(m.channel, m.author, m.text) for m in service.pending_for(conversation)]
         assert ("twilio", "nurse", "Hello, it's Jo. I'll ring you at 10am.") in pending  # out by text
         assert page_errors == []
-    finally:
-        context.close()
 
 
 def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser_console: BrowserConsole):
@@ -211,11 +199,8 @@ def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser
     report = import_content(make_session_factory(engine), PROJECT_ROOT / "data" / "content")
     engine.dispose()
     browser_console.accounts.create("lead", "Lee Lead", PASSWORD, "admin")
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
     found: dict[str, str] = {}
-    try:
-        page.goto(f"{browser_console.server.url}/console")
+    with console_page(chromium, browser_console.server.url) as page:
         sign_in_as(page, "lead")
         overdue = page.locator("#content-overdue")
         expect(overdue).to_contain_text(f"of {report.entries} answers are past their review date")
@@ -238,19 +223,14 @@ def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser
         expect(banner).to_be_hidden()
         expect(page.locator("#pause-state")).to_have_text("New chats are open.")
         assert_accessible(found)
-    finally:
-        context.close()
 
 
 def test_a_nurse_changes_their_own_password_and_signs_in_with_it(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
     found: dict[str, str] = {}
-    try:
-        page.goto(f"{browser_console.server.url}/console")
+    with console_page(chromium, browser_console.server.url) as page:
         sign_in_as(page, "jo")
         expect(page.locator("#signed-in-as")).to_have_text("Jo Bloggs (nurse)")
         page.get_by_text("Change my password").click()
@@ -266,5 +246,3 @@ def test_a_nurse_changes_their_own_password_and_signs_in_with_it(chromium, brows
         sign_in_as(page, "jo", "a brand new long password")
         expect(page.locator("#signed-in-as")).to_have_text("Jo Bloggs (nurse)")
         assert_accessible(found)
-    finally:
-        context.close()

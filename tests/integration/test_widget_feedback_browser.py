@@ -8,7 +8,7 @@ from bot.db import make_engine, make_session_factory
 from bot.feedback.models import Feedback
 from tests.integration.axe import assert_accessible, check_accessibility
 from tests.integration.stack import MONDAY_10AM
-from tests.integration.widget_fixtures import ANSWER, LIVE, VIEWPORT, NurseSide, WidgetPage, WidgetStack
+from tests.integration.widget_fixtures import ANSWER, LIVE, NurseSide, WidgetStack, widget_person
 
 
 def stored(stack: WidgetStack, conversation_id: str) -> list[tuple]:
@@ -30,11 +30,9 @@ def test_was_this_helpful_works_from_the_keyboard_is_accessible_and_adds_no_turn
     from playwright.sync_api import expect
 
     widget_stack.set_clock(MONDAY_10AM)
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    page, keyboard = person.page, person.page.keyboard
-    found: dict[str, str] = {}
-    try:
+    with widget_person(chromium, widget_stack) as person:
+        page, keyboard = person.page, person.page.keyboard
+        found: dict[str, str] = {}
         person.open()
         person.say("what are the symptoms of secondary breast cancer")
         answer = person.messages.locator(".rw-response.helpline-answer--symptoms-secondary")
@@ -81,8 +79,6 @@ def test_was_this_helpful_works_from_the_keyboard_is_accessible_and_adds_no_turn
             (entry[len("helpline-answer--") :], 1),
         ]
         assert person.errors == []
-    finally:
-        context.close()
     assert_accessible(found)
 
 
@@ -95,10 +91,8 @@ def test_a_rating_is_asked_when_the_nurse_ends_the_chat(
 
     widget_stack.set_clock(MONDAY_10AM)
     nurses = nurse_side.service
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    found: dict[str, str] = {}
-    try:
+    with widget_person(chromium, widget_stack) as person:
+        found: dict[str, str] = {}
         person.open()
         person.say("can I talk to a nurse please")
         expect(person.messages.locator(".rw-response").filter(has_text="in the queue")).to_have_count(1, timeout=ANSWER)
@@ -116,6 +110,4 @@ def test_a_rating_is_asked_when_the_nurse_ends_the_chat(
         expect(rating.get_by_role("status")).to_have_text("Thank you for your feedback.")
         assert stored(widget_stack, person.conversation_id()) == [("csat", None, 4, None)]
         assert person.errors == []
-    finally:
-        context.close()
     assert_accessible(found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import subprocess
 import sys
@@ -239,6 +240,16 @@ class WidgetPage:
 
     def outside_requests(self) -> list[str]:
         return [url for url in self.requests if not url.startswith((self.stack.url, "data:", "blob:"))]
+
+
+@contextlib.contextmanager
+def widget_person(chromium: Any, stack: WidgetStack, viewport: Optional[dict] = None) -> Iterator[WidgetPage]:
+    """A person with a browser of their own on the stack (no page loaded yet), closed however the test ends."""
+    context = chromium.new_context(viewport=viewport or VIEWPORT)
+    try:
+        yield WidgetPage(context, stack)
+    finally:
+        context.close()
 
 
 def responses(person: WidgetPage, text: str) -> Any:
