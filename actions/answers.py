@@ -12,10 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services as service_registry
 from actions.helpline import utter_helpline_status
 from actions.services import Services
+from bot.channels.common import Channel
 from bot.content.questions import Question
 
 logger = logging.getLogger(__name__)
-SMS_CHANNEL = "twilio"
 
 
 def latest_entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -69,7 +69,7 @@ def answer_question(
     if answer.entry.acknowledge:
         dispatcher.utter_message(response=f"utter_acknowledge_{answer.entry.acknowledge}")
     # SMS gets the short answer; the full one is kept by the channel for "MORE".
-    more = {"sms_more": answer.web_answer} if tracker.get_latest_input_channel() == SMS_CHANNEL else None
+    more = {"sms_more": answer.web_answer} if tracker.get_latest_input_channel() == Channel.SMS else None
     dispatcher.utter_message(
         response="utter_content_answer",
         json_message=more,

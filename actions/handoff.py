@@ -11,8 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services as service_registry
 from actions.helpline import utter_helpline_status
 from actions.services import Services
+from bot.channels.common import Channel
 from bot.handoff.left_messages import LeftMessages
-from bot.handoff.models import NORMAL, URGENT
+from bot.handoff.models import Kind, Priority, State
 from bot.handoff.notices import wait_minutes
 from bot.handoff.queue_notices import QueueNotices
 from bot.handoff.timing import JourneyTimes
@@ -57,7 +58,7 @@ def offered_with_crisis_reply(tracker: Tracker) -> bool:
 
 
 def request_nurse(
-    dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, reason: str, priority: str = NORMAL
+    dispatcher: CollectingDispatcher, tracker: Tracker, services: Services, reason: str, priority: str = Priority.NORMAL
 ) -> List[EventType]:
     """Queues the person when new handoffs are accepted; otherwise says when and offers a message.
 
@@ -68,17 +69,17 @@ def request_nurse(
     pause = services.pause.current() if services.hours.is_open(now) else None  # read once, for both uses below
     accepting = pause is None and services.hours.accepts_handoffs(now)
     left = LeftMessages(services.handoff).open_for(tracker.sender_id)
-    if left is not None and left.kind == "message" and (left.state == "claimed" or not accepting):
+    if left is not None and left.kind == Kind.MESSAGE and (left.state == State.CLAIMED or not accepting):
         return _left_message_status(dispatcher, services, left)
     if accepting:
         placed = services.handoff.request(
             tracker.sender_id,
-            tracker.get_latest_input_channel() or "rest",
+            tracker.get_latest_input_channel() or Channel.REST,
             reason,
             priority=priority,
             transcript=transcript(tracker, services),
         )
-        if placed.handoff.state == "claimed":
+        if placed.handoff.state == State.CLAIMED:
             dispatcher.utter_message(response="utter_handoff_already_with_nurse")
         else:
             minutes = wait_minutes(placed.estimated_wait)
@@ -97,7 +98,7 @@ def request_nurse(
 
 
 def _left_message_status(dispatcher: CollectingDispatcher, services: Services, left: Any) -> List[EventType]:
-    if left.state == "claimed":
+    if left.state == State.CLAIMED:
         dispatcher.utter_message(response="utter_left_message_with_nurse", nurse=left.claimed_by_name)
     else:
         dispatcher.utter_message(response="utter_left_message_pending")
@@ -132,7 +133,7 @@ class ActionRequestNurse(Action):
         services = service_registry.get_services()
         if tracker.get_slot(OFFER_SLOT) == "nurse" and offered_with_crisis_reply(tracker):
             # Someone in crisis who says yes to a nurse waits at the top of the queue, not in line.
-            return request_nurse(dispatcher, tracker, services, REASON_AFTER_CRISIS, priority=URGENT)
+            return request_nurse(dispatcher, tracker, services, REASON_AFTER_CRISIS, priority=Priority.URGENT)
         reason = REASON_NOT_HELPED if tracker.get_slot(OFFER_SLOT) == "nurse" else REASON_ASKED
         return request_nurse(dispatcher, tracker, services, reason)
 

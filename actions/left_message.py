@@ -9,7 +9,7 @@ the form started; the nurse also sees the conversation before it.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -17,8 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript, utter_reply_after
+from bot.channels.common import Channel
 from bot.handoff.left_messages import LeftMessages
-from bot.handoff.models import NORMAL, URGENT
+from bot.handoff.models import Kind, Priority
+from bot.models import Author
 from bot.safety.disposition import GRADE_RESPONSE
 
 FORM = "leave_message_form"
@@ -40,14 +42,14 @@ def written_since_start(events: List[Dict[str, Any]]) -> List[tuple[str, str]]:
     start = _form_started(events)
     if start is None:
         return []
-    turns = []
+    turns: List[Tuple[str, str]] = []
     for event in events[start + 1 :]:
         text = (event.get("text") or "").strip()
         if not text or event.get("event") not in ("user", "bot"):
             continue
         if event["event"] == "user" and text.startswith("/"):
             continue  # a button's payload, not words
-        turns.append(("person" if event["event"] == "user" else "bot", text))
+        turns.append((Author.PERSON if event["event"] == "user" else Author.BOT, text))
     return turns
 
 
@@ -85,7 +87,7 @@ class ValidateLeaveMessageForm(Action):
         return f"validate_{FORM}"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        written = [text for author, text in written_since_start(tracker.events) if author == "person"]
+        written = [text for author, text in written_since_start(tracker.events) if author == Author.PERSON]
         if not written:
             return []
         if _action_before_form(tracker.events) == "action_listen" and not tracker.get_slot(SLOT):
@@ -104,19 +106,19 @@ class ActionSubmitLeftMessage(Action):
         events = list(tracker.events)
         start = _form_started(events)
         written = written_since_start(events)
-        if not any(author == "person" for author, _ in written):
+        if not any(author == Author.PERSON for author, _ in written):
             slot = (tracker.get_slot(SLOT) or "").strip()
-            written = [("person", slot)] if slot else []
+            written = [(Author.PERSON, slot)] if slot else []
         if not written:
             return [SlotSet(SLOT, None), SlotSet(OFFER_SLOT, None)]
         before = events[:start] if start is not None else events
         context = transcript(tracker, services, before)
-        channel = tracker.get_latest_input_channel() or "rest"
-        priority = URGENT if safety_advice_given(events) else NORMAL
+        channel = tracker.get_latest_input_channel() or Channel.REST
+        priority = Priority.URGENT if safety_advice_given(events) else Priority.NORMAL
         left = LeftMessages(services.handoff).leave(tracker.sender_id, channel, context, written, priority)
         dispatcher.utter_message(
             response="utter_left_message_saved", message=left.text, message_short=quote(left.text, SHORT_QUOTE)
         )
-        if left.handoff.kind == "message":
+        if left.handoff.kind == Kind.MESSAGE:
             utter_reply_after(dispatcher, services)
         return [SlotSet(SLOT, None), SlotSet(OFFER_SLOT, None)]

@@ -6,7 +6,7 @@ these actions read it from the latest message. The wording is the domain's respo
 
 from __future__ import annotations
 
-from typing import Any, Collection, Dict, List, Optional
+from typing import Any, Collection, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -15,7 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript
 from bot.bootstrap import root
-from bot.handoff.models import URGENT
+from bot.channels.common import Channel
+from bot.handoff.models import Priority
+from bot.models import Author
 from bot.safety.delay import asks_to_delay
 from bot.safety.disposition import (
     GRADE_RESPONSE,
@@ -104,12 +106,15 @@ class ActionUrgentSymptom(Action):
         dispatcher.utter_message(response=advice)
         services = service_registry.get_services()
         if services.accepts_handoffs(services.now()):
-            said = [("bot", wording().text(advice)), ("bot", wording().text(NURSE_ASKED))]
+            said: List[Tuple[str, str]] = [
+                (Author.BOT, wording().text(advice)),
+                (Author.BOT, wording().text(NURSE_ASKED)),
+            ]
             services.handoff.request(
                 tracker.sender_id,
-                tracker.get_latest_input_channel() or "rest",
+                tracker.get_latest_input_channel() or Channel.REST,
                 nurse_reason(disposition, wording()),
-                priority=URGENT,
+                priority=Priority.URGENT,
                 transcript=transcript(tracker, services) + said,
             )
             dispatcher.utter_message(response=NURSE_ASKED)

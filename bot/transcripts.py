@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Sequence, Tuple
 
-Turn = Tuple[str, str]  # ("person" | "bot", text)
-SPEAKERS = {"user": "person", "bot": "bot"}
+from bot.models import Author
+
+Turn = Tuple[str, str]  # (Author.PERSON or Author.BOT, text)
+SPEAKERS = {"user": Author.PERSON, "bot": Author.BOT}
 PAYLOAD_PREFIX = "/"  # "/request_nurse": sent by a button or by the page, not typed
 EVENT_LINE = "[{intent}]"  # what stands in the transcript for a payload no button offered
 
@@ -29,11 +31,11 @@ def spoken_turns(events: Sequence[Dict[str, Any]]) -> List[Turn]:
             if buttons:
                 offered = {str(b["payload"]): str(b["title"]) for b in buttons if b.get("payload") and b.get("title")}
             if text:
-                turns.append(("bot", text))
+                turns.append((Author.BOT, text))
         elif kind == "user" and text:
             if text.startswith(PAYLOAD_PREFIX):
                 intent = text[len(PAYLOAD_PREFIX) :].split("{", 1)[0].split("@", 1)[0]
-                turns.append(("person", offered.get(text) or EVENT_LINE.format(intent=intent)))
+                turns.append((Author.PERSON, offered.get(text) or EVENT_LINE.format(intent=intent)))
             else:
-                turns.append(("person", text))
+                turns.append((Author.PERSON, text))
     return turns

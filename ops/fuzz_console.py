@@ -27,7 +27,10 @@ from typing import List, Optional, Sequence
 
 import requests
 
+from bot.channels.common import Channel
 from bot.config import PROJECT_ROOT
+from bot.handoff.models import Role
+from bot.models import Author
 from ops.ports import free_port
 
 SCHEMATHESIS = PROJECT_ROOT / ".venv-fuzz" / "bin" / "schemathesis"
@@ -76,12 +79,12 @@ def seed(database_url: str) -> None:
 
     sessions = make_session_factory(make_engine(database_url))
     accounts = NurseAccounts(sessions, system_clock, PasswordHasher(time_cost=1, memory_cost=1024))
-    accounts.create("fuzz-nurse", "Fuzz Nurse", PASSWORD, "nurse")
-    accounts.create("fuzz-admin", "Fuzz Admin", PASSWORD, "admin")
+    accounts.create("fuzz-nurse", "Fuzz Nurse", PASSWORD, Role.NURSE)
+    accounts.create("fuzz-admin", "Fuzz Admin", PASSWORD, Role.ADMIN)
     service = HandoffService(sessions, system_clock, root().wording)
     for number in range(3):
-        transcript = [("person", f"hi {number}")]
-        service.request(f"fuzz-{uuid.uuid4().hex}", "rest", "asked for a nurse", transcript=transcript)
+        transcript = [(Author.PERSON, f"hi {number}")]
+        service.request(f"fuzz-{uuid.uuid4().hex}", Channel.REST, "asked for a nurse", transcript=transcript)
 
 
 def token(url: str, username: str) -> str:

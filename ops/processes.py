@@ -2,7 +2,7 @@
 
 Used by `make run` (scripts/run.sh runs `python -m ops.processes run`), the scale profile
 (ops/scaled.py), the benchmark (bench/stack.py) and the end-to-end test fixtures
-(tests/integration/conftest.py). Secrets travel in the environment, never on a command line
+(tests/integration/stack.py). Secrets travel in the environment, never on a command line
 (`ps` shows those to every local user).
 """
 

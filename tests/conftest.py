@@ -17,6 +17,14 @@ from bot.hours import OpeningHours
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
+# The integration fixtures that several test modules share; pytest reads pytest_plugins only in this conftest.
+pytest_plugins = [
+    "tests.integration.console_fixtures",
+    "tests.integration.widget_fixtures",
+    "tests.integration.sms_fixtures",
+    "tests.integration.journey_fixtures",
+]
+
 CONTENT_DIR = PROJECT_ROOT / "data" / "content"
 LONDON = dt.timezone(dt.timedelta(0))
 

@@ -9,12 +9,19 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING, AsyncIterator
 
+from bot.models import StrEnum
+
 if TYPE_CHECKING:
     from bot.handoff.service import HandoffService
 
-# The names Rasa records as each message's input_channel; `channel: twilio` picks a response's SMS variant.
-WEBCHAT_CHANNEL = "socketio"
-SMS_CHANNEL = "twilio"
+
+class Channel(StrEnum):
+    """The names Rasa records as each message's input_channel; `channel: twilio` picks a response's SMS variant."""
+
+    WEBCHAT = "socketio"
+    SMS = "twilio"
+    REST = "rest"
+
 
 # Conversation ids the server makes up: "web-" and 32 hex digits (the widget), "sms-" and a keyed hash (a number).
 WEB_PREFIX = "web-"

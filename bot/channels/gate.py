@@ -16,6 +16,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, U
 
 from bot.handoff.journey import Journey, journey_for
 from bot.handoff.service import HandoffService
+from bot.models import Author
 from bot.outbox.store import Outgoing
 from bot.safety.detector import SafetyDetector, shared_detector
 from bot.safety.disposition import (
@@ -143,7 +144,9 @@ class HandoffGate:
         if wants_to_leave(text):
             left = await asyncio.to_thread(self._service.cancel_by_person, conversation_id)
             if left is not None:
-                await send(message.output_channel, conversation_id, "system", self._text("utter_handoff_cancelled"))
+                await send(
+                    message.output_channel, conversation_id, Author.SYSTEM, self._text("utter_handoff_cancelled")
+                )
                 return
         handoff = await asyncio.to_thread(self._service.person_says, conversation_id, text)
         if handoff is None:
@@ -154,8 +157,8 @@ class HandoffGate:
             return
         ack = await asyncio.to_thread(journey.queue_notices.acknowledge, handoff) if acknowledge else None
         if ack is not None:  # never silence while queued, and never every line
-            await send(message.output_channel, conversation_id, "system", ack.text, buttons=ack.buttons)
-            await asyncio.to_thread(self._service.record_bot_turn, handoff.id, "bot", ack.text)
+            await send(message.output_channel, conversation_id, Author.SYSTEM, ack.text, buttons=ack.buttons)
+            await asyncio.to_thread(self._service.record_bot_turn, handoff.id, Author.BOT, ack.text)
 
     async def _safety_check(self, output: OutputChannel, conversation_id: str, handoff_id: int, text: str) -> bool:
         """Mid-chat, the graded safe reply still goes out at once; the nurse is told and the chat moves up.
@@ -173,8 +176,8 @@ class HandoffGate:
             reply = self._text(safety_reply(disposition))
         except KeyError:  # a channel's own wording without the graded responses
             reply = self._text(GRADE_RESPONSE[CRISIS if disposition.grade == CRISIS else URGENT])
-        await send(output, conversation_id, "system", reply)
-        await asyncio.to_thread(self._service.record_bot_turn, handoff_id, "bot", reply)
+        await send(output, conversation_id, Author.SYSTEM, reply)
+        await asyncio.to_thread(self._service.record_bot_turn, handoff_id, Author.BOT, reply)
         try:
             reason = nurse_reason(disposition, self._words())
         except KeyError:

@@ -14,7 +14,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import rest_body
-from bot.channels.common import SMS_PREFIX, WEB_PREFIX, default_handoff_service
+from bot.channels.common import SMS_PREFIX, WEB_PREFIX, Channel, default_handoff_service
 from bot.channels.gate import HandoffGate
 from bot.channels.rate_limit import TOO_MANY_RESPONSE, RateLimiter
 from bot.client_address import Network, client_address, parse_networks
@@ -197,7 +197,7 @@ class HelplineRestInput(RestInput):
                     await gate.handle(message, to_rasa)
 
             await answering_or_asking_again(
-                in_turn, lambda: output.send_text_message(message.sender_id, self._try_again()), "rest"
+                in_turn, lambda: output.send_text_message(message.sender_id, self._try_again()), Channel.REST
             )
 
         blueprint = super().blueprint(gated)

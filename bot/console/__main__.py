@@ -11,7 +11,7 @@ from bot.bootstrap import Root
 from bot.config import Settings
 from bot.db import shared_engine, upgrade
 from bot.handoff.factory import Handoffs
-from bot.handoff.models import ROLES
+from bot.handoff.models import Role
 from bot.handoff.nurses import MIN_PASSWORD, AccountError, NurseView
 
 PASSWORD_VARIABLE = "HELPLINE_NURSE_PASSWORD"
@@ -125,7 +125,7 @@ def parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--username", required=True)
     create.add_argument("--name", required=True, help="the name patients and colleagues see")
-    create.add_argument("--role", choices=ROLES, default="nurse")
+    create.add_argument("--role", choices=[role.value for role in Role], default=Role.NURSE.value)
     create.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
     create.set_defaults(handler=create_nurse)
 

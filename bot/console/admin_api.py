@@ -24,23 +24,24 @@ from bot.console.api import (
     text_field,
 )
 from bot.console.auth import ApiError
+from bot.handoff.models import Role
 from bot.handoff.nurses import MIN_PASSWORD, AccountError
 from bot.limits import MAX_PAUSE_MESSAGE_CHARS
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def list_nurses(request: Request) -> HTTPResponse:
     nurses = await blocking(console(request).handoffs.accounts.list)
     return json_response({"nurses": [account_json(n) for n in nurses]})
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def create_nurse(request: Request) -> HTTPResponse:
     data = json_body(request)
     username = text_field(data, "username", 80)
     display_name = text_field(data, "display_name", 120)
     password = text_field(data, "password", MAX_PASSWORD, strip=False)
-    role = text_field(data, "role", 10, default="nurse")
+    role = text_field(data, "role", 10, default=Role.NURSE)
     if len(password) < MIN_PASSWORD:
         raise ApiError(422, f"'password' must be at least {MIN_PASSWORD} characters.")
     try:
@@ -61,7 +62,7 @@ async def _set_active(request: Request, nurse_id: str, active: bool) -> HTTPResp
     return json_response({"nurse": account_json(nurse)})
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def reset_password(request: Request, nurse_id: str) -> HTTPResponse:
     """An admin sets a nurse's password; every session of that account ends."""
     number = path_id(nurse_id, "nurse")
@@ -75,12 +76,12 @@ async def reset_password(request: Request, nurse_id: str) -> HTTPResponse:
     return json_response({"nurse": account_json(nurse)})
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def deactivate_nurse(request: Request, nurse_id: str) -> HTTPResponse:
     return await _set_active(request, nurse_id, False)
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def activate_nurse(request: Request, nurse_id: str) -> HTTPResponse:
     return await _set_active(request, nurse_id, True)
 
@@ -98,7 +99,7 @@ def _statistics(app: Console) -> Dict[str, Any]:
     }
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def statistics(request: Request) -> HTTPResponse:
     return json_response(await blocking(_statistics, console(request)))
 
@@ -130,7 +131,7 @@ def _content_review(app: Console) -> Dict[str, Any]:
     }
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def content_review(request: Request) -> HTTPResponse:
     return json_response(await blocking(_content_review, console(request)))
 
@@ -152,7 +153,7 @@ async def pause_state(request: Request) -> HTTPResponse:
     return json_response(await blocking(_pause_json, console(request)))
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def pause_new_chats(request: Request) -> HTTPResponse:
     """New chats stop at once in every process; people who ask for a nurse are told `message`, offered to leave one."""
     message = text_field(json_body(request), "message", MAX_PAUSE_MESSAGE_CHARS)
@@ -161,7 +162,7 @@ async def pause_new_chats(request: Request) -> HTTPResponse:
     return json_response(await blocking(_pause_json, app), status=201)
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def resume_new_chats(request: Request) -> HTTPResponse:
     app = console(request)
     await blocking(app.handoffs.pause.resume, request.ctx.nurse.id)

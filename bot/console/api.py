@@ -65,11 +65,7 @@ async def blocking(function: Callable[..., T], *args: Any) -> T:
 
 
 def iso(value: Optional[dt.datetime]) -> Optional[str]:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)  # SQLite returns stored UTC times without a zone
-    return value.isoformat()
+    return None if value is None else value.isoformat()
 
 
 def handoff_json(view: HandoffView) -> Dict[str, Any]:

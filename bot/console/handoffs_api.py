@@ -32,6 +32,7 @@ from bot.console.replies import render
 from bot.handoff.earlier import earlier_conversations
 from bot.handoff.inbox import Inbox
 from bot.handoff.left_messages import message_text
+from bot.handoff.models import State
 from bot.handoff.notes import HandoffNotes
 from bot.handoff.nurses import NurseView
 from bot.handoff.service import Conflict, HandoffView, MessageView, NotFound
@@ -40,10 +41,10 @@ from bot.limits import MAX_OUTCOME_CHARS, MAX_OUTCOME_NOTE_CHARS, MAX_REPLY_CHAR
 
 T = TypeVar("T")
 
-ENDED = {
-    "returned": "This conversation has already been handed back to the bot.",
-    "closed": "This conversation has already been closed.",
-    "cancelled": "The person has left this conversation.",
+ENDED: Dict[str, str] = {
+    State.RETURNED: "This conversation has already been handed back to the bot.",
+    State.CLOSED: "This conversation has already been closed.",
+    State.CANCELLED: "The person has left this conversation.",
 }
 CLAIMED_BY_ANOTHER = "Another nurse has already claimed this conversation."
 
@@ -65,7 +66,7 @@ def not_yours(view: HandoffView, nurse: NurseView, action: str) -> ApiError:
     """Explains a 409 from the handoff's state now, in words a nurse can act on."""
     if view.state in ENDED:
         return ApiError(409, ENDED[view.state])
-    if view.state == "waiting":
+    if view.state == State.WAITING:
         return ApiError(409, f"Claim this conversation before you {action}.")
     if view.claimed_by != nurse.id:
         name = view.claimed_by_name or "another nurse"
@@ -102,9 +103,9 @@ async def claim(request: Request, handoff_id: str) -> HTTPResponse:
         raise ApiError(404, f"There is no conversation with id {number}.") from error
     except Conflict as error:
         current, _ = await load_detail(request, number)
-        if current.state == "claimed" and current.claimed_by == nurse.id:
+        if current.state == State.CLAIMED and current.claimed_by == nurse.id:
             return json_response({"handoff": handoff_json(current)})  # a second click by the winner
-        if current.state == "claimed":
+        if current.state == State.CLAIMED:
             raise ApiError(409, CLAIMED_BY_ANOTHER) from error
         raise ApiError(409, ENDED.get(current.state, "This conversation cannot be claimed now.")) from error
     return json_response({"handoff": handoff_json(view)})

@@ -16,6 +16,7 @@ from sanic.response import json as json_response
 from bot.console import api
 from bot.console.auth import ApiError
 from bot.handoff.claims import Claims, Forbidden
+from bot.handoff.models import Role
 from bot.handoff.service import Conflict, HandoffError, NotFound
 from bot.handoff.timing import JourneyTimes
 
@@ -45,7 +46,7 @@ def _explain(error: HandoffError, number: int) -> ApiError:
     return ApiError(error.status, str(error))
 
 
-@api.signed_in("admin")
+@api.signed_in(Role.ADMIN)
 async def held(request: Request) -> HTTPResponse:
     """Every claimed conversation and whether its nurse is signed in now: an admin finds a stuck chat here."""
     rows = await api.blocking(claims(api.console(request)).held)
@@ -58,13 +59,13 @@ async def release(request: Request, handoff_id: str) -> HTTPResponse:
     number = api.path_id(handoff_id, "conversation")
     nurse = request.ctx.nurse
     try:
-        view = await api.blocking(claims(api.console(request)).release, number, nurse.id, nurse.role == "admin")
+        view = await api.blocking(claims(api.console(request)).release, number, nurse.id, nurse.role == Role.ADMIN)
     except HandoffError as error:
         raise _explain(error, number) from error
     return json_response({"handoff": api.handoff_json(view)})
 
 
-@api.signed_in("admin")
+@api.signed_in(Role.ADMIN)
 async def reassign(request: Request, handoff_id: str) -> HTTPResponse:
     """Passes a waiting or claimed conversation to another active nurse (admins only)."""
     number = api.path_id(handoff_id, "conversation")

@@ -11,10 +11,11 @@ from sanic.response import json as json_response
 from bot.console.api import Handler, blocking, body_id, json_body, signed_in, text_field
 from bot.console.auth import ApiError
 from bot.console.reports_api import query_date, reports_of
+from bot.handoff.models import Role
 from bot.reports.learning import MAX_TURNS, REASONS, ExportError, TurnNotFound, domain_intents
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def turns(request: Request) -> HTTPResponse:
     reports = reports_of(request)
     first, last = reports.date_range(query_date(request, "from"), query_date(request, "to"))
@@ -29,7 +30,7 @@ async def turns(request: Request) -> HTTPResponse:
     return json_response(body)
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def export(request: Request) -> HTTPResponse:
     """The chosen turns as examples of one intent, in data/nlu's YAML, for a content lead to review and commit."""
     data = json_body(request)

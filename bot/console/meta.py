@@ -1,14 +1,17 @@
 """The console page's words for stored names, its outcomes and its limits: GET /api/meta, so the page copies none.
 
-The keys are the values the API returns: each input channel's `name()` (as Rasa records it) and
-bot/handoff/models.py's STATES, AUTHORS, PRIORITIES, ROLES and AVAILABILITY; tests/bot/console/test_meta.py checks
-that each table covers them all, so a new state or channel cannot reach the page without words.
+The keys are the values the API returns: each input channel's `name()` (as Rasa records it: bot/channels/common.py's
+Channel), bot/models.py's Author and bot/handoff/models.py's State, Priority, Role and Availability;
+tests/bot/console/test_meta.py checks that each table covers them all, so a new state or channel cannot reach the page
+without words.
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict
 
+from bot.channels.common import Channel
+from bot.handoff.models import Availability, Priority, Role, State
 from bot.handoff.nurses import MIN_PASSWORD
 from bot.limits import (
     MAX_NOTE_CHARS,
@@ -18,20 +21,27 @@ from bot.limits import (
     TYPING_EVERY_SECONDS,
     TYPING_SHOWN_SECONDS,
 )
+from bot.models import Author
 
-CHANNEL_NAMES = {"socketio": "Web chat", "twilio": "Text message", "rest": "REST API"}
+CHANNEL_NAMES = {Channel.WEBCHAT: "Web chat", Channel.SMS: "Text message", Channel.REST: "REST API"}
 STATE_NAMES = {
-    "waiting": "Waiting for a nurse",
-    "claimed": "Claimed by a nurse",
-    "returned": "Handed back to the bot",
-    "closed": "Closed",
-    "cancelled": "The person left",
-    "abandoned": "The person went away while waiting",
+    State.WAITING: "Waiting for a nurse",
+    State.CLAIMED: "Claimed by a nurse",
+    State.RETURNED: "Handed back to the bot",
+    State.CLOSED: "Closed",
+    State.CANCELLED: "The person left",
+    State.ABANDONED: "The person went away while waiting",
 }
-AUTHOR_NAMES = {"person": "Person", "bot": "Bot", "nurse": "Nurse", "system": "System"}
-PRIORITY_NAMES = {"normal": "Normal", "urgent": "Urgent"}
-AVAILABILITY_NAMES = {"available": "Available", "away": "Away"}  # a nurse's own choice: alerted, or not
-ROLE_NAMES = {"nurse": "Nurse", "admin": "Administrator"}  # in the order the page offers them; the first is the default
+AUTHOR_NAMES = {Author.PERSON: "Person", Author.BOT: "Bot", Author.NURSE: "Nurse", Author.SYSTEM: "System"}
+PRIORITY_NAMES = {Priority.NORMAL: "Normal", Priority.URGENT: "Urgent"}
+AVAILABILITY_NAMES = {
+    Availability.AVAILABLE: "Available",
+    Availability.AWAY: "Away",
+}  # a nurse's choice: alerted, or not
+ROLE_NAMES = {
+    Role.NURSE: "Nurse",
+    Role.ADMIN: "Administrator",
+}  # in the order the page offers them; the first is the default
 # The outcomes a nurse chooses from when closing, in the order offered, and the search offers. Stored as written, with
 # the closing note apart (handoffs.closing_note); the page asks for a note with the one that needs it.
 OUTCOMES = (

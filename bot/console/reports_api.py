@@ -12,6 +12,7 @@ from sanic.response import text as text_response
 
 from bot.console.api import Handler, blocking, console, query_day, signed_in
 from bot.console.auth import ApiError
+from bot.handoff.models import Role
 from bot.reports.export import to_csv
 from bot.reports.service import Reports
 
@@ -32,12 +33,12 @@ async def _report(request: Request) -> Dict[str, Any]:
     return await blocking(reports.report, query_date(request, "from"), query_date(request, "to"))
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def report(request: Request) -> HTTPResponse:
     return json_response(await _report(request))
 
 
-@signed_in("admin")
+@signed_in(Role.ADMIN)
 async def report_csv(request: Request) -> HTTPResponse:
     figures = await _report(request)
     name = f"helpline-report-{figures['from']}-to-{figures['to']}.csv"

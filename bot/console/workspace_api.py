@@ -29,9 +29,9 @@ from bot.console.api import (
 from bot.console.auth import ApiError
 from bot.console.handoffs_api import as_claiming_nurse, load_detail, not_yours
 from bot.console.journey_api import claims
-from bot.handoff.availability import Availability
+from bot.handoff.availability import NurseAvailability
 from bot.handoff.claims import NotSignedIn
-from bot.handoff.models import AVAILABILITY
+from bot.handoff.models import Availability
 from bot.handoff.notes import HandoffNotes
 from bot.handoff.nurses import TeamMember
 from bot.handoff.service import Conflict, HandoffError, NotFound
@@ -97,9 +97,9 @@ async def add_note(request: Request, handoff_id: str) -> HTTPResponse:
 async def set_availability(request: Request) -> HTTPResponse:
     """The nurse's own availability: `available` nurses are alerted when someone urgent arrives, `away` ones are not."""
     chosen = json_body(request).get("availability")
-    if chosen not in AVAILABILITY:
-        raise ApiError(422, f"'availability' must be one of {', '.join(AVAILABILITY)}.")
-    availability = Availability(console(request).handoffs.service)
+    if chosen not in tuple(Availability):
+        raise ApiError(422, f"'availability' must be one of {', '.join(Availability)}.")
+    availability = NurseAvailability(console(request).handoffs.service)
     return json_response({"availability": await blocking(availability.set, request.ctx.nurse.id, chosen)})
 
 

@@ -7,7 +7,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -15,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from bot.models import Base
+from bot.models import Base, UtcDateTime
 
 RECURRENCE_TYPES = ("local", "regional", "secondary")
 TREATMENTS = ("surgery", "radiotherapy", "chemotherapy", "hormone_therapy", "targeted_therapy")
@@ -120,7 +119,7 @@ class ContentImport(Base):
     __tablename__ = "content_imports"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    imported_at = Column(DateTime(timezone=True), nullable=False)
+    imported_at = Column(UtcDateTime, nullable=False)
     checksum = Column(String(64), nullable=False)
     entries = Column(Integer, nullable=False)
     added = Column(Integer, nullable=False)

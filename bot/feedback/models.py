@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Text
 
-from bot.models import Base
+from bot.models import Base, StrEnum, UtcDateTime
 
-HELPFUL = "helpful"  # rating 1 (yes) or 0 (no) on a content entry
-CSAT = "csat"  # rating 1 to 5 at the end of a nurse chat
-KINDS = (HELPFUL, CSAT)
+
+class FeedbackKind(StrEnum):
+    """What a verdict is on: its rating's range depends on it."""
+
+    HELPFUL = "helpful"  # rating 1 (yes) or 0 (no) on a content entry
+    CSAT = "csat"  # rating 1 to 5 at the end of a nurse chat
+
+
 CSAT_RATINGS = range(1, 6)
 
 
@@ -17,15 +22,17 @@ class Feedback(Base):
 
     __tablename__ = "feedback"
     __table_args__ = (
-        CheckConstraint("kind IN ('helpful', 'csat')", name="kind"),
+        CheckConstraint(f"kind IN ('{FeedbackKind.HELPFUL}', '{FeedbackKind.CSAT}')", name="kind"),
         CheckConstraint(
-            "(kind = 'helpful' AND rating IN (0, 1)) OR (kind = 'csat' AND rating BETWEEN 1 AND 5)", name="rating"
+            f"(kind = '{FeedbackKind.HELPFUL}' AND rating IN (0, 1)) OR "
+            f"(kind = '{FeedbackKind.CSAT}' AND rating BETWEEN {CSAT_RATINGS[0]} AND {CSAT_RATINGS[-1]})",
+            name="rating",
         ),
         Index("ix_feedback_conversation", "conversation_id", "kind"),
     )
 
     id = Column(Integer, primary_key=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    created_at = Column(UtcDateTime, nullable=False, index=True)
     channel = Column(String(20), nullable=False)
     kind = Column(String(10), nullable=False)
     content_id = Column(String(100), nullable=True)  # the entry judged (helpful); no foreign key: entries are retired

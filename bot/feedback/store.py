@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.content.models import Entry
-from bot.feedback.models import CSAT, CSAT_RATINGS, HELPFUL, Feedback
+from bot.feedback.models import CSAT_RATINGS, Feedback, FeedbackKind
 from bot.limits import MAX_FEEDBACK_COMMENT_CHARS, valid_text
 
 
@@ -46,15 +46,18 @@ class FeedbackStore:
         With `routine_only`, None too when any request for a nurse in the conversation was urgent (a red flag or
         crisis words, before or during it): nobody is asked to rate a chat after that.
         """
-        from bot.handoff.models import URGENT, Handoff
+        from bot.handoff.models import Handoff, Kind, Priority, State
 
         mine = Handoff.conversation_id == conversation_id
         with self._sessions() as session:
-            chats = select(Handoff.id, Handoff.state).where(mine, Handoff.kind == "live")
+            chats = select(Handoff.id, Handoff.state).where(mine, Handoff.kind == Kind.LIVE)
             latest = session.execute(chats.order_by(Handoff.id.desc()).limit(1)).first()
-            if latest is None or latest[1] != "closed":
+            if latest is None or latest[1] != State.CLOSED:
                 return None
-            if routine_only and session.execute(select(Handoff.id).where(mine, Handoff.priority == URGENT)).first():
+            if (
+                routine_only
+                and session.execute(select(Handoff.id).where(mine, Handoff.priority == Priority.URGENT)).first()
+            ):
                 return None
         return latest[0]
 
@@ -78,7 +81,7 @@ class FeedbackStore:
         """Yes or no on an entry; a later verdict on the same entry in the same conversation replaces it."""
         words = self._redact(comment) if not helpful else None
         with self._sessions() as session, session.begin():
-            row = self._upsert(session, conversation_id, channel, HELPFUL, content_id=content_id)
+            row = self._upsert(session, conversation_id, channel, FeedbackKind.HELPFUL, content_id=content_id)
             if row.rating != int(helpful):
                 row.comment = None
             row.rating = int(helpful)
@@ -90,7 +93,7 @@ class FeedbackStore:
         if rating not in CSAT_RATINGS:
             raise ValueError("a rating is 1 to 5")
         with self._sessions() as session, session.begin():
-            self._upsert(session, conversation_id, channel, CSAT, handoff_id=handoff_id).rating = rating
+            self._upsert(session, conversation_id, channel, FeedbackKind.CSAT, handoff_id=handoff_id).rating = rating
 
 
 def anonymise(session: Session, cutoff: dt.datetime, tz: dt.tzinfo = dt.timezone.utc) -> int:
@@ -105,8 +108,7 @@ def anonymise(session: Session, cutoff: dt.datetime, tz: dt.tzinfo = dt.timezone
     ).scalars()
     anonymised = 0
     for row in rows:
-        at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.timezone.utc)
-        day = at.astimezone(tz).date()
+        day = row.created_at.astimezone(tz).date()
         row.created_at = dt.datetime.combine(day, dt.time(0), tz).astimezone(dt.timezone.utc)
         row.conversation_id = None
         row.handoff_id = None

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from bot.handoff.models import AVAILABILITY, Nurse
+from bot.handoff.models import Availability, Nurse
 from bot.handoff.service import HandoffError, HandoffService, NotFound
+from bot.models import Author
 
 
-class Availability:
+class NurseAvailability:
+    """Sets a nurse's own choice, with its audit event."""
+
     def __init__(self, service: HandoffService):
         self._service = service
 
     def set(self, nurse_id: int, availability: str) -> str:
-        if availability not in AVAILABILITY:
-            raise HandoffError(f"availability must be one of {', '.join(AVAILABILITY)}")
+        if availability not in tuple(Availability):
+            raise HandoffError(f"availability must be one of {', '.join(Availability)}")
         service = self._service
         with service._sessions() as session, session.begin():
             changed = session.execute(
@@ -30,7 +33,7 @@ class Availability:
             ).rowcount
             if changed:
                 service._event(
-                    session, "availability", "nurse", None, nurse_id, nurse=nurse_id, availability=availability
+                    session, "availability", Author.NURSE, None, nurse_id, nurse=nurse_id, availability=availability
                 )
             elif session.get(Nurse, nurse_id) is None:
                 raise NotFound(f"no nurse with id {nurse_id}")

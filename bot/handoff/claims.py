@@ -15,13 +15,14 @@ from typing import Optional
 from sqlalchemy import or_, select, update
 
 from bot.handoff.errors import Conflict, HandoffError, NotFound
-from bot.handoff.models import Handoff, HandoffMessage, Nurse
+from bot.handoff.models import Handoff, HandoffMessage, Kind, Nurse, State
 from bot.handoff.notes import HandoffNotes, checked_note
 from bot.handoff.nurses import signed_in_now
 from bot.handoff.queue_notices import tell_place
 from bot.handoff.service import HandoffService
 from bot.handoff.timing import JourneyTimes
 from bot.handoff.views import HandoffView, view
+from bot.models import Author
 from bot.wording import Wording
 
 NURSE_LEFT = "utter_handoff_nurse_left"
@@ -73,9 +74,9 @@ class Claims:
         moved = service._transition(
             session,
             handoff.id,
-            ("claimed",),
+            (State.CLAIMED,),
             [Handoff.claimed_by == handoff.claimed_by],
-            state="waiting",
+            state=State.WAITING,
             claimed_by=None,
             claimed_at=None,
             read_up_to=None,  # whoever takes it next has read none of it
@@ -83,9 +84,9 @@ class Claims:
         if not moved:
             return False
         session.refresh(handoff)
-        session.add(HandoffMessage(handoff_id=handoff.id, author="system", text=line, created_at=service._now()))
-        service._event(session, event, "nurse" if nurse_id else "system", handoff.id, nurse_id, **detail)
-        if handoff.kind == "live":
+        session.add(HandoffMessage(handoff_id=handoff.id, author=Author.SYSTEM, text=line, created_at=service._now()))
+        service._event(session, event, Author.NURSE if nurse_id else Author.SYSTEM, handoff.id, nurse_id, **detail)
+        if handoff.kind == Kind.LIVE:
             tell_place(service, self._wording, session, handoff, NURSE_LEFT, unit)
         return True
 
@@ -99,7 +100,7 @@ class Claims:
                 select(Handoff.id, Nurse)
                 .join(Nurse, Nurse.id == Handoff.claimed_by)
                 .where(
-                    Handoff.state == "claimed",
+                    Handoff.state == State.CLAIMED,
                     or_(
                         Nurse.active.is_(False),
                         Nurse.signed_out_at <= cutoff,
@@ -133,7 +134,7 @@ class Claims:
             rows = session.execute(
                 select(Handoff, Nurse)
                 .join(Nurse, Nurse.id == Handoff.claimed_by)
-                .where(Handoff.state == "claimed")
+                .where(Handoff.state == State.CLAIMED)
                 .order_by(Handoff.claimed_at, Handoff.id)
             ).all()
             return [(view(handoff, nurse.display_name), signed_in_now(nurse, now)) for handoff, nurse in rows]
@@ -142,7 +143,7 @@ class Claims:
         handoff = session.get(Handoff, handoff_id)
         if handoff is None:
             raise NotFound(f"no handoff with id {handoff_id}")
-        if handoff.state != "claimed":
+        if handoff.state != State.CLAIMED:
             raise Conflict(f"handoff {handoff_id} is {handoff.state}, not claimed")
         return handoff
 
@@ -170,9 +171,9 @@ class Claims:
             target = session.get(Nurse, to_nurse_id)
             if target is None or not target.active:
                 raise HandoffError(f"no active nurse with id {to_nurse_id}")
-            if handoff.state == "claimed" and handoff.claimed_by == to_nurse_id:
+            if handoff.state == State.CLAIMED and handoff.claimed_by == to_nurse_id:
                 return service._load_view(session, handoff_id)
-            self._pass_to(session, handoff, admin_id, target, ("waiting", "claimed"), "reassigned")
+            self._pass_to(session, handoff, admin_id, target, (State.WAITING, State.CLAIMED), "reassigned")
             return service._load_view(session, handoff_id)
 
     def transfer(self, handoff_id: int, nurse_id: int, to_nurse_id: Optional[int], note: Optional[str]) -> HandoffView:
@@ -202,7 +203,7 @@ class Claims:
                     raise HandoffError(f"no active nurse with id {to_nurse_id}")
                 if not signed_in_now(target, service._now()):
                     raise NotSignedIn(target.display_name)
-                self._pass_to(session, handoff, nurse_id, target, ("claimed",), "transferred", note=note)
+                self._pass_to(session, handoff, nurse_id, target, (State.CLAIMED,), "transferred", note=note)
             if note is not None:
                 HandoffNotes(service).write(session, handoff_id, nurse_id, note)
             return service._load_view(session, handoff_id)
@@ -217,7 +218,7 @@ class Claims:
             handoff.id,
             allowed,
             [Handoff.claimed_by.is_(None) if handoff.claimed_by is None else Handoff.claimed_by == handoff.claimed_by],
-            state="claimed",
+            state=State.CLAIMED,
             claimed_by=target.id,
             claimed_at=handoff.claimed_at or service._now(),  # the wait the person had stays what it was
             read_up_to=None,  # the new nurse has read none of it
@@ -226,9 +227,11 @@ class Claims:
             raise Conflict(f"handoff {handoff.id} is {handoff.state}: it cannot be passed on")
         by = session.get(Nurse, by_nurse_id).display_name
         line = self._wording.text(NOTE_REASSIGNED, nurse=target.display_name, admin=by)
-        session.add(HandoffMessage(handoff_id=handoff.id, author="system", text=line, created_at=service._now()))
-        service._event(session, event, "nurse", handoff.id, by_nurse_id, to_nurse=target.id, **detail)
-        if handoff.kind == "live":
+        session.add(HandoffMessage(handoff_id=handoff.id, author=Author.SYSTEM, text=line, created_at=service._now()))
+        service._event(session, event, Author.NURSE, handoff.id, by_nurse_id, to_nurse=target.id, **detail)
+        if handoff.kind == Kind.LIVE:
             joined = self._wording.text(NURSE_JOINED, channel=handoff.channel, nurse=target.display_name)
-            service._enqueue(session, handoff, "system", joined)
-            session.add(HandoffMessage(handoff_id=handoff.id, author="system", text=joined, created_at=service._now()))
+            service._enqueue(session, handoff, Author.SYSTEM, joined)
+            session.add(
+                HandoffMessage(handoff_id=handoff.id, author=Author.SYSTEM, text=joined, created_at=service._now())
+            )

@@ -12,11 +12,11 @@ from typing import Optional
 
 from sqlalchemy import func, select
 
-from bot.handoff.models import OPEN_STATES, STATES, Handoff, Nurse
+from bot.handoff.models import OPEN_STATES, Handoff, Nurse, State
 from bot.handoff.service import HandoffService
 from bot.handoff.views import HandoffView, view
 
-ENDED_STATES = tuple(state for state in STATES if state not in OPEN_STATES)
+ENDED_STATES = tuple(state for state in State if state not in OPEN_STATES)
 PAGE_SIZE = 20
 
 

@@ -13,8 +13,9 @@ from typing import Optional
 
 from sqlalchemy import func, select, update
 
-from bot.handoff.models import Handoff, HandoffMessage
+from bot.handoff.models import Handoff, HandoffMessage, State
 from bot.handoff.service import Conflict, HandoffService, HandoffView, NotFound
+from bot.models import Author
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,10 @@ class InboxItem:
 
 def _waiting_since(handoff: HandoffView, said: list[HandoffMessage]) -> Optional[dt.datetime]:
     """Their first message after the nurse's last reply; since they asked, until the nurse first replies."""
-    replies = [m.id for m in said if m.author == "nurse"]
+    replies = [m.id for m in said if m.author == Author.NURSE]
     if not replies:
         return handoff.created_at
-    waiting = [m for m in said if m.author == "person" and m.id > replies[-1]]
+    waiting = [m for m in said if m.author == Author.PERSON and m.id > replies[-1]]
     return waiting[0].created_at if waiting else None
 
 
@@ -52,7 +53,9 @@ class Inbox:
             rows = (
                 session.execute(
                     select(HandoffMessage)
-                    .where(HandoffMessage.handoff_id.in_(read), HandoffMessage.author.in_(("person", "nurse")))
+                    .where(
+                        HandoffMessage.handoff_id.in_(read), HandoffMessage.author.in_((Author.PERSON, Author.NURSE))
+                    )
                     .order_by(HandoffMessage.id)
                 )
                 .scalars()
@@ -61,7 +64,7 @@ class Inbox:
         items = []
         for view in views:
             said = [m for m in rows if m.handoff_id == view.id]
-            person = [m for m in said if m.author == "person"]
+            person = [m for m in said if m.author == Author.PERSON]
             since = _waiting_since(view, said)
             seen = read.get(view.id) or 0
             items.append(
@@ -84,7 +87,7 @@ class Inbox:
             handoff = session.get(Handoff, handoff_id)
             if handoff is None:
                 raise NotFound(f"no handoff with id {handoff_id}")
-            if handoff.state != "claimed" or handoff.claimed_by != nurse_id:
+            if handoff.state != State.CLAIMED or handoff.claimed_by != nurse_id:
                 raise Conflict(f"handoff {handoff_id} is not claimed by you")
             last = session.execute(
                 select(func.max(HandoffMessage.id)).where(HandoffMessage.handoff_id == handoff_id)
@@ -102,7 +105,7 @@ class Inbox:
                 session.execute(
                     select(func.count()).where(
                         HandoffMessage.handoff_id == handoff_id,
-                        HandoffMessage.author == "person",
+                        HandoffMessage.author == Author.PERSON,
                         HandoffMessage.context.is_(False),
                         HandoffMessage.id > mark,
                     )

@@ -13,8 +13,9 @@ from typing import Iterable, Optional, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.handoff.models import LEFT_MESSAGE_REASON, NORMAL, URGENT, Handoff, HandoffMessage
+from bot.handoff.models import LEFT_MESSAGE_REASON, Handoff, HandoffMessage, Kind, Priority, State
 from bot.handoff.service import HandoffService, HandoffView, MessageView
+from bot.models import Author
 
 Turn = tuple[str, str]  # (person | bot, text)
 ATTEMPTS = 3  # two people cannot leave a message in one conversation at once, but a retry costs nothing
@@ -32,7 +33,7 @@ def message_text(messages: Iterable[MessageView]) -> str:
     A chat that became a message at closing time may have nothing written for the nurse: then the
     last thing the person said before it.
     """
-    said = [m for m in messages if m.author == "person"]
+    said = [m for m in messages if m.author == Author.PERSON]
     written = [m.text for m in said if not m.context]
     if written:
         return "\n".join(written)
@@ -49,7 +50,7 @@ class LeftMessages:
         channel: str,
         context: Sequence[Turn],
         written: Sequence[Turn],
-        priority: str = NORMAL,
+        priority: str = Priority.NORMAL,
     ) -> LeftMessage:
         """Saves what was written (person lines and any reply the bot gave meanwhile) after the context.
 
@@ -77,8 +78,8 @@ class LeftMessages:
                 handoff = Handoff(
                     conversation_id=conversation_id,
                     channel=channel,
-                    kind="message",
-                    state="waiting",
+                    kind=Kind.MESSAGE,
+                    state=State.WAITING,
                     priority=priority,
                     reason=LEFT_MESSAGE_REASON,
                     created_at=now,
@@ -88,23 +89,23 @@ class LeftMessages:
                 session.flush()
                 for author, text in context:
                     session.add(self._line(handoff.id, author, text, context=True))
-            elif priority == URGENT and handoff.priority != URGENT:
-                handoff.priority = URGENT
-                service._event(session, "escalated", "person", handoff.id)
+            elif priority == Priority.URGENT and handoff.priority != Priority.URGENT:
+                handoff.priority = Priority.URGENT
+                service._event(session, "escalated", Author.PERSON, handoff.id)
             saved = []
             for author, text in written:
                 line = self._line(handoff.id, author, text, context=False)
                 session.add(line)
-                if author == "person":
+                if author == Author.PERSON:
                     saved.append(line.text)
             handoff.last_seen_at = now
             kind = "message_left" if created else "person_message"
-            service._event(session, kind, "person", handoff.id, channel=channel, priority=handoff.priority)
+            service._event(session, kind, Author.PERSON, handoff.id, channel=channel, priority=handoff.priority)
             session.flush()
             return LeftMessage(service._load_view(session, handoff.id), "\n".join(saved))
 
     def _line(self, handoff_id: int, author: str, text: str, *, context: bool) -> HandoffMessage:
-        stored = self._service._private(text) if author == "person" else text
+        stored = self._service._private(text) if author == Author.PERSON else text
         return HandoffMessage(
             handoff_id=handoff_id, author=author, text=stored, created_at=self._service._now(), context=context
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -14,29 +16,66 @@ from sqlalchemy import (
     text,
 )
 
-from bot.models import Base, UtcDateTime
+from bot.models import Author, Base, StrEnum, UtcDateTime
 from bot.outbox.models import OutboxMessage  # noqa: F401  (the outbox table, bot/outbox; imported from here before)
 
+
 # abandoned: the person went away (tab closed, or silent) while waiting; counted apart from claims.
-STATES = ("waiting", "claimed", "returned", "closed", "cancelled", "abandoned")
-OPEN_STATES = ("waiting", "claimed")
-KINDS = ("live", "message")  # a live chat, or a message left out of hours
+class State(StrEnum):
+    """Where a handoff stands; the open ones (OPEN_STATES) are at most one per conversation."""
+
+    WAITING = "waiting"
+    CLAIMED = "claimed"
+    RETURNED = "returned"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    ABANDONED = "abandoned"
+
+
+OPEN_STATES = (State.WAITING, State.CLAIMED)
+
+
+class Kind(StrEnum):
+    """A live chat, or a message left out of hours."""
+
+    LIVE = "live"
+    MESSAGE = "message"
+
+
+class Priority(StrEnum):
+    """An urgent handoff goes before every normal one."""
+
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+class Role(StrEnum):
+    """What a console account may do: an admin also manages accounts, reports and content."""
+
+    NURSE = "nurse"
+    ADMIN = "admin"
+
+
+class Availability(StrEnum):
+    """A nurse's own choice in the console: only an available nurse is alerted when someone urgent arrives."""
+
+    AVAILABLE = "available"
+    AWAY = "away"
+
+
 LEFT_MESSAGE_REASON = "message left out of hours"  # the reason a left message shows in the queue
-NORMAL, URGENT = PRIORITIES = ("normal", "urgent")  # an urgent handoff goes before every normal one
-ROLES = ("nurse", "admin")
-# A nurse's own choice in the console: an available nurse is alerted when someone urgent arrives, an away one is not.
-AVAILABILITY = ("available", "away")
-AUTHORS = ("person", "bot", "nurse", "system")
-OPEN_WHERE = text("state IN ('waiting', 'claimed')")
 
 
-def _in(column: str, values: tuple) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+def _in(column: str, values: Iterable[str]) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+OPEN_WHERE = text(_in("state", OPEN_STATES))
 
 
 class Nurse(Base):
     __tablename__ = "nurses"
-    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(_in("role", Role), name="role"),)
 
     id = Column(Integer, primary_key=True)
     username = Column(String(80), nullable=False, unique=True)
@@ -51,9 +90,11 @@ class Nurse(Base):
     # Raised on sign-out and deactivation: tokens that carry an older version stop working.
     token_version = Column(Integer, nullable=False, default=0, server_default="0")
     last_signed_in_at = Column(UtcDateTime, nullable=True)
-    # One of AVAILABILITY, checked by bot/handoff/availability.py (SQLite could add no constraint without
+    # One of Availability, checked by bot/handoff/availability.py (SQLite could add no constraint without
     # rebuilding a table that others refer to).
-    availability = Column(String(10), nullable=False, default="available", server_default="available")
+    availability = Column(
+        String(10), nullable=False, default=Availability.AVAILABLE, server_default=Availability.AVAILABLE.value
+    )
 
 
 class Handoff(Base):
@@ -61,10 +102,10 @@ class Handoff(Base):
 
     __tablename__ = "handoffs"
     __table_args__ = (
-        CheckConstraint(_in("state", STATES), name="state"),
-        CheckConstraint(_in("kind", KINDS), name="kind"),
-        CheckConstraint(_in("priority", PRIORITIES), name="priority"),
-        CheckConstraint("state != 'claimed' OR claimed_by IS NOT NULL", name="claimed_has_nurse"),
+        CheckConstraint(_in("state", State), name="state"),
+        CheckConstraint(_in("kind", Kind), name="kind"),
+        CheckConstraint(_in("priority", Priority), name="priority"),
+        CheckConstraint(f"state != '{State.CLAIMED}' OR claimed_by IS NOT NULL", name="claimed_has_nurse"),
         Index(
             "uq_handoffs_one_open_per_conversation",
             "conversation_id",
@@ -104,7 +145,7 @@ class HandoffMessage(Base):
     """The transcript: what the person, the bot, the nurse and the system said, in order."""
 
     __tablename__ = "handoff_messages"
-    __table_args__ = (CheckConstraint(_in("author", AUTHORS), name="author"),)
+    __table_args__ = (CheckConstraint(_in("author", Author), name="author"),)
 
     id = Column(Integer, primary_key=True)
     handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)

@@ -17,6 +17,7 @@ from bot.handoff.errors import HandoffError
 from bot.handoff.models import HandoffNote, Nurse
 from bot.handoff.service import HandoffService
 from bot.limits import MAX_NOTE_CHARS
+from bot.models import Author
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class HandoffNotes:
         with service._sessions() as session, session.begin():
             service._claimed_by(session, handoff_id, nurse_id)
             view = self.write(session, handoff_id, nurse_id, note)  # type: ignore[arg-type]
-            service._event(session, "note_added", "nurse", handoff_id, nurse_id, note_id=view.id, note=view.text)
+            service._event(session, "note_added", Author.NURSE, handoff_id, nurse_id, note_id=view.id, note=view.text)
             return view
 
     def write(self, session: Session, handoff_id: int, nurse_id: int, text: str) -> NoteView:

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from bot.handoff.bursts import urgent_bursts
 from bot.handoff.errors import Conflict, HandoffError
-from bot.handoff.models import OPEN_STATES, URGENT, Handoff, HandoffMessage, Nurse
+from bot.handoff.models import OPEN_STATES, Handoff, HandoffMessage, Kind, Nurse, Priority, State
 from bot.handoff.unit import HandoffUnit
 from bot.handoff.views import HandoffView, MessageView, QueueItem, view
 from bot.limits import MAX_OUTCOME_CHARS, MAX_OUTCOME_NOTE_CHARS, MAX_REPLY_CHARS
+from bot.models import Author
 
 
 class NurseSide:
@@ -29,14 +30,14 @@ class NurseSide:
             rows = (
                 session.execute(
                     select(Handoff)
-                    .where(Handoff.state == "waiting", Handoff.kind == "live")
-                    .order_by((Handoff.priority == URGENT).desc(), Handoff.created_at, Handoff.id)
+                    .where(Handoff.state == State.WAITING, Handoff.kind == Kind.LIVE)
+                    .order_by((Handoff.priority == Priority.URGENT).desc(), Handoff.created_at, Handoff.id)
                 )
                 .scalars()
                 .all()
             )
             last = self._last_person_messages(session, [h.id for h in rows])
-            bursts = urgent_bursts({h.id: h.created_at for h in rows if h.priority == URGENT})
+            bursts = urgent_bursts({h.id: h.created_at for h in rows if h.priority == Priority.URGENT})
             return [
                 QueueItem(
                     view(h, None),
@@ -54,7 +55,7 @@ class NurseSide:
             return {}
         newest = (
             select(HandoffMessage.handoff_id, func.max(HandoffMessage.id).label("id"))
-            .where(HandoffMessage.handoff_id.in_(ids), HandoffMessage.author == "person")
+            .where(HandoffMessage.handoff_id.in_(ids), HandoffMessage.author == Author.PERSON)
             .group_by(HandoffMessage.handoff_id)
             .subquery()
         )
@@ -65,10 +66,10 @@ class NurseSide:
         """Out-of-hours messages: urgent first (safety advice was given while it was left), then oldest."""
         unit = self._unit
         with unit._sessions() as session:
-            query = select(Handoff).where(Handoff.kind == "message")
+            query = select(Handoff).where(Handoff.kind == Kind.MESSAGE)
             if not include_done:
                 query = query.where(Handoff.state.in_(OPEN_STATES))
-            order = ((Handoff.priority == URGENT).desc(), Handoff.created_at, Handoff.id)
+            order = ((Handoff.priority == Priority.URGENT).desc(), Handoff.created_at, Handoff.id)
             rows = session.execute(query.order_by(*order)).scalars().all()
             return [unit._load_view(session, h.id) for h in rows]
 
@@ -96,25 +97,30 @@ class NurseSide:
             with session.begin():
                 handoff = unit._get(session, handoff_id)
                 won = unit._transition(
-                    session, handoff_id, ("waiting",), state="claimed", claimed_by=nurse_id, claimed_at=unit._now()
+                    session,
+                    handoff_id,
+                    (State.WAITING,),
+                    state=State.CLAIMED,
+                    claimed_by=nurse_id,
+                    claimed_at=unit._now(),
                 )
                 if won:
                     return self._after_claim(session, handoff, nurse_id)
             with session.begin():  # the losing attempt is audited too, in its own unit of work
                 state = unit._get(session, handoff_id).state
-                unit._event(session, "claim_lost", "nurse", handoff_id, nurse_id)
+                unit._event(session, "claim_lost", Author.NURSE, handoff_id, nurse_id)
         raise Conflict(f"handoff {handoff_id} is {state}, not waiting")
 
     def _after_claim(self, session: Session, handoff: Handoff, nurse_id: int) -> HandoffView:
         unit = self._unit
-        unit._event(session, "claimed", "nurse", handoff.id, nurse_id)
+        unit._event(session, "claimed", Author.NURSE, handoff.id, nurse_id)
         claimed = unit._load_view(session, handoff.id)
-        if claimed.kind == "live":
+        if claimed.kind == Kind.LIVE:
             text = unit._wording.text(
                 "utter_handoff_nurse_joined", channel=claimed.channel, nurse=claimed.claimed_by_name
             )
-            unit._enqueue(session, handoff, "system", text)
-            session.add(HandoffMessage(handoff_id=handoff.id, author="system", text=text, created_at=unit._now()))
+            unit._enqueue(session, handoff, Author.SYSTEM, text)
+            session.add(HandoffMessage(handoff_id=handoff.id, author=Author.SYSTEM, text=text, created_at=unit._now()))
         return claimed
 
     def claimed_by_nurse(self, nurse_id: int) -> list[HandoffView]:
@@ -123,7 +129,7 @@ class NurseSide:
         with unit._sessions() as session:
             rows = session.execute(
                 select(Handoff.id)
-                .where(Handoff.state == "claimed", Handoff.claimed_by == nurse_id)
+                .where(Handoff.state == State.CLAIMED, Handoff.claimed_by == nurse_id)
                 .order_by(Handoff.claimed_at, Handoff.id)
             ).scalars()
             return [unit._load_view(session, handoff_id) for handoff_id in rows]
@@ -138,14 +144,14 @@ class NurseSide:
         with unit._sessions() as session, session.begin():
             handoff = unit._claimed_by(session, handoff_id, nurse_id)
             message = HandoffMessage(
-                handoff_id=handoff_id, author="nurse", nurse_id=nurse_id, text=text, created_at=unit._now()
+                handoff_id=handoff_id, author=Author.NURSE, nurse_id=nurse_id, text=text, created_at=unit._now()
             )
             session.add(message)
             name = session.get(Nurse, nurse_id).display_name
-            unit._enqueue(session, handoff, "nurse", text, sender_name=name)
-            unit._event(session, "nurse_reply", "nurse", handoff_id, nurse_id)
+            unit._enqueue(session, handoff, Author.NURSE, text, sender_name=name)
+            unit._event(session, "nurse_reply", Author.NURSE, handoff_id, nurse_id)
             session.flush()
-            return MessageView(message.id, "nurse", text, unit._now(), name)
+            return MessageView(message.id, Author.NURSE, text, unit._now(), name)
 
     def _end(
         self,
@@ -164,25 +170,25 @@ class NurseSide:
             if not unit._transition(
                 session,
                 handoff_id,
-                ("claimed",),
+                (State.CLAIMED,),
                 [Handoff.claimed_by == nurse_id],
                 state=state,
                 ended_at=unit._now(),
                 **values,
             ):
                 raise Conflict(f"handoff {handoff_id} changed while it was being ended")
-            if handoff.kind == "live":
+            if handoff.kind == Kind.LIVE:
                 text = unit._wording.text(notice, channel=handoff.channel)
-                unit._enqueue(session, handoff, "system", text)
+                unit._enqueue(session, handoff, Author.SYSTEM, text)
                 if in_transcript:
                     session.add(
-                        HandoffMessage(handoff_id=handoff_id, author="system", text=text, created_at=unit._now())
+                        HandoffMessage(handoff_id=handoff_id, author=Author.SYSTEM, text=text, created_at=unit._now())
                     )
-            unit._event(session, state, "nurse", handoff_id, nurse_id, **values)
+            unit._event(session, state, Author.NURSE, handoff_id, nurse_id, **values)
             return unit._load_view(session, handoff_id)
 
     def hand_back(self, handoff_id: int, nurse_id: int) -> HandoffView:
-        return self._end(handoff_id, nurse_id, "returned", "utter_handoff_back_to_bot", in_transcript=True)
+        return self._end(handoff_id, nurse_id, State.RETURNED, "utter_handoff_back_to_bot", in_transcript=True)
 
     def close(self, handoff_id: int, nurse_id: int, outcome: str, note: Optional[str] = None) -> HandoffView:
         """Outcome and closing note are stored apart, so outcomes can be searched; both go in the audit trail."""
@@ -195,4 +201,4 @@ class NurseSide:
         if note is not None and len(note) > MAX_OUTCOME_NOTE_CHARS:
             raise HandoffError(f"a closing note can be at most {MAX_OUTCOME_NOTE_CHARS} characters")
         values = {"outcome": outcome} if note is None else {"outcome": outcome, "closing_note": note}
-        return self._end(handoff_id, nurse_id, "closed", "utter_handoff_closed", in_transcript=False, **values)
+        return self._end(handoff_id, nurse_id, State.CLOSED, "utter_handoff_closed", in_transcript=False, **values)

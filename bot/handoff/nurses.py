@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from bot.clock import Clock
-from bot.handoff.models import ROLES, Nurse
+from bot.handoff.models import Availability, Nurse, Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 MIN_PASSWORD = 12
@@ -37,7 +37,7 @@ class NurseView:
     created_at: dt.datetime
     token_version: int = 0
     last_signed_in_at: Optional[dt.datetime] = None
-    availability: str = "available"  # one of models.AVAILABILITY (bot/handoff/availability.py)
+    availability: str = Availability.AVAILABLE  # bot/handoff/availability.py
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,7 @@ class TeamMember:
     role: str
     active: bool
     signed_in: bool
-    availability: str = "available"
-
-
-def _utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
-    """SQLite returns the stored UTC time without its zone."""
-    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
+    availability: str = Availability.AVAILABLE
 
 
 def _view(nurse: Nurse) -> NurseView:
@@ -64,16 +59,16 @@ def _view(nurse: Nurse) -> NurseView:
         nurse.display_name,
         nurse.role,
         nurse.active,
-        _utc(nurse.created_at),  # type: ignore[arg-type]
+        nurse.created_at,
         nurse.token_version or 0,
-        _utc(nurse.last_signed_in_at),
+        nurse.last_signed_in_at,
         nurse.availability,
     )
 
 
 def signed_in_now(nurse: Nurse, now: dt.datetime) -> bool:
     """Active, not signed out since the latest sign-in, and that session not yet ended (bot/handoff/claims.py)."""
-    expires = _utc(nurse.session_expires_at)
+    expires = nurse.session_expires_at
     return bool(nurse.active) and nurse.signed_out_at is None and expires is not None and expires > now
 
 
@@ -83,12 +78,12 @@ class NurseAccounts:
         self._now = clock
         self._hasher = hasher or PasswordHasher()
 
-    def create(self, username: str, display_name: str, password: str, role: str = "nurse") -> NurseView:
+    def create(self, username: str, display_name: str, password: str, role: str = Role.NURSE) -> NurseView:
         username = username.strip().lower()
         if not USERNAME.match(username):
             raise AccountError("username: 2-80 characters, lowercase letters, digits, '.', '_' or '-'")
-        if role not in ROLES:
-            raise AccountError(f"role: must be one of {', '.join(ROLES)}")
+        if role not in tuple(Role):
+            raise AccountError(f"role: must be one of {', '.join(Role)}")
         if len(password) < MIN_PASSWORD:
             raise AccountError(f"password: at least {MIN_PASSWORD} characters")
         if not display_name.strip():

@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.clock import Clock
 from bot.handoff.errors import Conflict
 from bot.handoff.models import HandoffEvent, HelplinePause, Nurse
+from bot.models import Author
 
 PAUSED_EVENT = "handoffs_paused"
 RESUMED_EVENT = "handoffs_resumed"
@@ -80,7 +81,7 @@ class HandoffPause:
             at=at,
             handoff_id=None,
             nurse_id=nurse_id,
-            actor="nurse",
+            actor=Author.NURSE,
             kind=kind,
             detail=json.dumps(detail) if detail else None,
         )

@@ -8,9 +8,10 @@ from typing import Callable, Iterable, Optional
 from sqlalchemy.exc import IntegrityError
 
 from bot.handoff.errors import Conflict
-from bot.handoff.models import LEFT_MESSAGE_REASON, NORMAL, OPEN_STATES, URGENT, Handoff, HandoffMessage
+from bot.handoff.models import LEFT_MESSAGE_REASON, OPEN_STATES, Handoff, HandoffMessage, Kind, Priority, State
 from bot.handoff.unit import HandoffUnit
 from bot.handoff.views import HandoffView, Placed, view
+from bot.models import Author
 
 
 class PersonSide:
@@ -29,7 +30,7 @@ class PersonSide:
         channel: str,
         reason: str,
         *,
-        priority: str = NORMAL,
+        priority: str = Priority.NORMAL,
         transcript: Iterable[tuple[str, str]] = (),
     ) -> Placed:
         """Puts the conversation in the queue, or returns the handoff it already has open."""
@@ -40,8 +41,8 @@ class PersonSide:
                     handoff = Handoff(
                         conversation_id=conversation_id,
                         channel=channel,
-                        kind="live",
-                        state="waiting",
+                        kind=Kind.LIVE,
+                        state=State.WAITING,
                         priority=priority,
                         reason=reason,
                         created_at=unit._now(),
@@ -49,13 +50,13 @@ class PersonSide:
                     session.add(handoff)
                     session.flush()
                     for author, text in transcript:
-                        stored = unit._private(text) if author == "person" else text
+                        stored = unit._private(text) if author == Author.PERSON else text
                         session.add(
                             HandoffMessage(
                                 handoff_id=handoff.id, author=author, text=stored, created_at=unit._now(), context=True
                             )
                         )
-                    unit._event(session, "created", "person", handoff.id, priority=priority, channel=channel)
+                    unit._event(session, "created", Author.PERSON, handoff.id, priority=priority, channel=channel)
                 created = True
             except IntegrityError:
                 created = False
@@ -63,16 +64,16 @@ class PersonSide:
                 existing = unit._open_for(session, conversation_id)
                 if existing is None:
                     raise Conflict(f"conversation {conversation_id} could not be queued")
-                if priority == URGENT and existing.priority != URGENT and not created:
-                    existing.priority = URGENT
-                    unit._event(session, "escalated", "person", existing.id)
-                if existing.kind == "message" and existing.state == "waiting":  # they are here now: chat live
-                    existing.kind = "live"
+                if priority == Priority.URGENT and existing.priority != Priority.URGENT and not created:
+                    existing.priority = Priority.URGENT
+                    unit._event(session, "escalated", Author.PERSON, existing.id)
+                if existing.kind == Kind.MESSAGE and existing.state == State.WAITING:  # they are here now: chat live
+                    existing.kind = Kind.LIVE
                     existing.last_seen_at = unit._now()
-                    unit._event(session, "message_to_live", "person", existing.id)
+                    unit._event(session, "message_to_live", Author.PERSON, existing.id)
                 session.flush()  # before _load_view refreshes the row
                 placed = unit._load_view(session, existing.id)
-        position = self._position(placed.id) if placed.state == "waiting" else 0
+        position = self._position(placed.id) if placed.state == State.WAITING else 0
         return Placed(placed, created, position, self._estimated_wait(position))
 
     def leave_message(self, conversation_id: str, channel: str, text: str) -> HandoffView:
@@ -82,18 +83,20 @@ class PersonSide:
             handoff = Handoff(
                 conversation_id=conversation_id,
                 channel=channel,
-                kind="message",
-                state="waiting",
-                priority=NORMAL,
+                kind=Kind.MESSAGE,
+                state=State.WAITING,
+                priority=Priority.NORMAL,
                 reason=LEFT_MESSAGE_REASON,
                 created_at=unit._now(),
             )
             session.add(handoff)
             session.flush()
             session.add(
-                HandoffMessage(handoff_id=handoff.id, author="person", text=unit._private(text), created_at=unit._now())
+                HandoffMessage(
+                    handoff_id=handoff.id, author=Author.PERSON, text=unit._private(text), created_at=unit._now()
+                )
             )
-            unit._event(session, "message_left", "person", handoff.id, channel=channel)
+            unit._event(session, "message_left", Author.PERSON, handoff.id, channel=channel)
             session.flush()
             return view(handoff, None)
 
@@ -101,7 +104,7 @@ class PersonSide:
         unit = self._unit
         with unit._sessions() as session:
             handoff = unit._open_for(session, conversation_id)
-            if handoff is None or handoff.kind != "live":
+            if handoff is None or handoff.kind != Kind.LIVE:
                 return None
             return unit._load_view(session, handoff.id)
 
@@ -110,13 +113,15 @@ class PersonSide:
         unit = self._unit
         with unit._sessions() as session, session.begin():
             handoff = unit._open_for(session, conversation_id)
-            if handoff is None or handoff.kind != "live":
+            if handoff is None or handoff.kind != Kind.LIVE:
                 return None
             session.add(
-                HandoffMessage(handoff_id=handoff.id, author="person", text=unit._private(text), created_at=unit._now())
+                HandoffMessage(
+                    handoff_id=handoff.id, author=Author.PERSON, text=unit._private(text), created_at=unit._now()
+                )
             )
             handoff.last_seen_at, handoff.away_since = unit._now(), None
-            unit._event(session, "person_message", "person", handoff.id)
+            unit._event(session, "person_message", Author.PERSON, handoff.id)
             session.flush()  # before _load_view refreshes the row
             return unit._load_view(session, handoff.id)
 
@@ -125,10 +130,10 @@ class PersonSide:
         unit = self._unit
         with unit._sessions() as session, session.begin():
             handoff = unit._get(session, handoff_id)
-            if handoff.priority != URGENT:
-                handoff.priority = URGENT
-            session.add(HandoffMessage(handoff_id=handoff_id, author="system", text=note, created_at=unit._now()))
-            unit._event(session, "safety_flag", "system", handoff_id, note=note)
+            if handoff.priority != Priority.URGENT:
+                handoff.priority = Priority.URGENT
+            session.add(HandoffMessage(handoff_id=handoff_id, author=Author.SYSTEM, text=note, created_at=unit._now()))
+            unit._event(session, "safety_flag", Author.SYSTEM, handoff_id, note=note)
             session.flush()
             return unit._load_view(session, handoff_id)
 
@@ -136,11 +141,11 @@ class PersonSide:
         unit = self._unit
         with unit._sessions() as session, session.begin():
             handoff = unit._open_for(session, conversation_id)
-            if handoff is None or handoff.kind != "live":
+            if handoff is None or handoff.kind != Kind.LIVE:
                 return None
-            if not unit._transition(session, handoff.id, OPEN_STATES, state="cancelled", ended_at=unit._now()):
+            if not unit._transition(session, handoff.id, OPEN_STATES, state=State.CANCELLED, ended_at=unit._now()):
                 return None
-            unit._event(session, "cancelled", "person", handoff.id)
+            unit._event(session, "cancelled", Author.PERSON, handoff.id)
             return unit._load_view(session, handoff.id)
 
     def record_bot_turn(self, handoff_id: int, author: str, text: str) -> None:

@@ -13,11 +13,12 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.handoff.models import OPEN_STATES, Handoff, HandoffMessage
+from bot.handoff.models import OPEN_STATES, Handoff, HandoffMessage, Kind, State
 from bot.handoff.queue_notices import tell_place
 from bot.handoff.service import HandoffService
 from bot.handoff.timing import AWAY_CHANNELS, SILENT_CHANNELS, JourneyTimes
 from bot.hours import OpeningHours
+from bot.models import Author
 from bot.wording import Wording
 
 WELCOME_BACK = "utter_handoff_welcome_back"
@@ -46,7 +47,7 @@ class Presence:
                 .execution_options(synchronize_session=False)
             ).rowcount
             if gone == 1:
-                service._event(session, "person_away", "person", handoff.id)  # the console shows them as away
+                service._event(session, "person_away", Author.PERSON, handoff.id)  # the console shows them as away
 
     def back(self, conversation_id: str) -> bool:
         """The person is here again; if their chat had been abandoned, it rejoins the queue and they are told.
@@ -69,9 +70,9 @@ class Presence:
                 if latest.state in OPEN_STATES:
                     if latest.away_since is not None:
                         latest.last_seen_at, latest.away_since = now, None
-                        service._event(session, "person_here", "person", latest.id)
+                        service._event(session, "person_here", Author.PERSON, latest.id)
                     return False
-                if latest.state != "abandoned" or latest.ended_at is None:
+                if latest.state != State.ABANDONED or latest.ended_at is None:
                     return False
                 if now - latest.ended_at > self._times.return_window:
                     return False
@@ -79,15 +80,15 @@ class Presence:
                     return False
                 reopened = session.execute(
                     update(Handoff)
-                    .where(Handoff.id == latest.id, Handoff.state == "abandoned")
-                    .values(state="waiting", ended_at=None, last_seen_at=now, away_since=None)
+                    .where(Handoff.id == latest.id, Handoff.state == State.ABANDONED)
+                    .values(state=State.WAITING, ended_at=None, last_seen_at=now, away_since=None)
                     .execution_options(synchronize_session=False)
                 ).rowcount
                 if reopened != 1:
                     return False
                 session.refresh(latest)
                 session.add(self._note(latest.id, NOTE_BACK))
-                service._event(session, "person_back", "person", latest.id)
+                service._event(session, "person_back", Author.PERSON, latest.id)
                 tell_place(service, self._wording, session, latest, WELCOME_BACK, self._unit_wait())
                 return True
         except IntegrityError:  # another chat of theirs opened meanwhile
@@ -99,7 +100,7 @@ class Presence:
 
     def _note(self, handoff_id: int, name: str) -> HandoffMessage:
         text = self._wording.text(name)
-        return HandoffMessage(handoff_id=handoff_id, author="system", text=text, created_at=self._service._now())
+        return HandoffMessage(handoff_id=handoff_id, author=Author.SYSTEM, text=text, created_at=self._service._now())
 
     def abandon_idle(self) -> int:
         """Takes waiting chats whose person is gone out of the live queue; returns how many."""
@@ -107,7 +108,7 @@ class Presence:
         now = service._now()
         with service._sessions() as session:
             waiting = (
-                session.execute(select(Handoff).where(Handoff.state == "waiting", Handoff.kind == "live"))
+                session.execute(select(Handoff).where(Handoff.state == State.WAITING, Handoff.kind == Kind.LIVE))
                 .scalars()
                 .all()
             )
@@ -124,8 +125,8 @@ class Presence:
         abandoned = 0
         for handoff_id in gone:
             with service._sessions() as session, session.begin():
-                if service._transition(session, handoff_id, ("waiting",), state="abandoned", ended_at=now):
+                if service._transition(session, handoff_id, (State.WAITING,), state=State.ABANDONED, ended_at=now):
                     session.add(self._note(handoff_id, NOTE_ABANDONED))
-                    service._event(session, "abandoned", "system", handoff_id)
+                    service._event(session, "abandoned", Author.SYSTEM, handoff_id)
                     abandoned += 1
         return abandoned

@@ -14,11 +14,12 @@ from typing import Optional
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.handoff.models import URGENT, Handoff, HandoffMessage
+from bot.handoff.models import Handoff, HandoffMessage, Kind, Priority, State
 from bot.handoff.notices import Notice, notice, wait_minutes
 from bot.handoff.service import HandoffService
 from bot.handoff.timing import JourneyTimes
 from bot.handoff.views import HandoffView
+from bot.models import Author
 from bot.wording import Wording
 
 STILL_WAITING = "utter_handoff_still_waiting"
@@ -31,13 +32,13 @@ def position_in(session: Session, handoff: Handoff) -> int:
         Handoff.created_at < handoff.created_at,
         and_(Handoff.created_at == handoff.created_at, Handoff.id < handoff.id),
     )
-    if handoff.priority == URGENT:
-        ahead = and_(Handoff.priority == URGENT, earlier)
+    if handoff.priority == Priority.URGENT:
+        ahead = and_(Handoff.priority == Priority.URGENT, earlier)
     else:
-        ahead = or_(Handoff.priority == URGENT, earlier)
+        ahead = or_(Handoff.priority == Priority.URGENT, earlier)
     count = session.execute(
         select(func.count(Handoff.id)).where(
-            Handoff.state == "waiting", Handoff.kind == "live", Handoff.id != handoff.id, ahead
+            Handoff.state == State.WAITING, Handoff.kind == Kind.LIVE, Handoff.id != handoff.id, ahead
         )
     ).scalar()
     return int(count or 0) + 1
@@ -49,7 +50,7 @@ def tell_place(
     """Queues `name` for the person, with their place now and its wait (`unit_wait`: the wait for place 1)."""
     position = position_in(session, handoff)
     said = notice(wording, name, handoff.channel, position=position, minutes=wait_minutes(unit_wait * position))
-    service._enqueue(session, handoff, "system", said.text, buttons=said.buttons)
+    service._enqueue(session, handoff, Author.SYSTEM, said.text, buttons=said.buttons)
     handoff.told_position = position
 
 
@@ -68,7 +69,7 @@ class QueueNotices:
 
     def acknowledge(self, handoff: HandoffView) -> Optional[Notice]:
         """Once the person's message is stored: a notice if it is the first typed while queued, or after a pause."""
-        if handoff.state != "waiting" or handoff.kind != "live":
+        if handoff.state != State.WAITING or handoff.kind != Kind.LIVE:
             return None
         service = self._service
         with service._sessions() as session:
@@ -77,7 +78,7 @@ class QueueNotices:
                     select(HandoffMessage.created_at)
                     .where(
                         HandoffMessage.handoff_id == handoff.id,
-                        HandoffMessage.author == "person",
+                        HandoffMessage.author == Author.PERSON,
                         HandoffMessage.context.is_(False),
                     )
                     .order_by(HandoffMessage.id.desc())
@@ -107,14 +108,14 @@ class QueueNotices:
             minutes = wait_minutes(service.estimated_wait(item.position))
             with service._sessions() as session, session.begin():
                 row = session.get(Handoff, handoff.id)
-                if row is None or row.state != "waiting" or row.told_position == item.position:
+                if row is None or row.state != State.WAITING or row.told_position == item.position:
                     continue
                 previous = row.told_position
                 changed = session.execute(
                     update(Handoff)
                     .where(
                         Handoff.id == handoff.id,
-                        Handoff.state == "waiting",
+                        Handoff.state == State.WAITING,
                         Handoff.told_position.is_(None) if previous is None else Handoff.told_position == previous,
                     )
                     .values(told_position=item.position)
@@ -123,6 +124,6 @@ class QueueNotices:
                 if changed != 1 or previous is None:
                     continue  # another process told them, or they have not been told a place yet
                 said = notice(self._wording, MOVED, handoff.channel, position=item.position, minutes=minutes)
-                service._enqueue(session, row, "system", said.text, buttons=said.buttons)
+                service._enqueue(session, row, Author.SYSTEM, said.text, buttons=said.buttons)
                 told += 1
         return told

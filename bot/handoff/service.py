@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.clock import Clock
 from bot.handoff.audit import AuditFeed
 from bot.handoff.errors import Conflict, HandoffError, NotFound
-from bot.handoff.models import NORMAL
+from bot.handoff.models import Priority
 from bot.handoff.nurse_side import NurseSide
 from bot.handoff.person_side import PersonSide
 from bot.handoff.statistics import WaitStatistics
@@ -64,7 +64,7 @@ class HandoffService(HandoffUnit):
         channel: str,
         reason: str,
         *,
-        priority: str = NORMAL,
+        priority: str = Priority.NORMAL,
         transcript: Iterable[tuple[str, str]] = (),
     ) -> Placed:
         return self.person_side.request(conversation_id, channel, reason, priority=priority, transcript=transcript)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
-from bot.handoff.models import Handoff
+from bot.handoff.models import Handoff, Kind, State
 from bot.handoff.unit import HandoffUnit
 
 DEFAULT_WAIT = dt.timedelta(minutes=5)
@@ -26,7 +26,7 @@ class WaitStatistics:
         with self._unit._sessions() as session:
             rows = session.execute(
                 select(Handoff.created_at, Handoff.claimed_at)
-                .where(Handoff.claimed_at.is_not(None), Handoff.kind == "live")
+                .where(Handoff.claimed_at.is_not(None), Handoff.kind == Kind.LIVE)
                 .order_by(Handoff.claimed_at.desc())
                 .limit(RECENT_CLAIMS)
             ).all()
@@ -40,14 +40,14 @@ class WaitStatistics:
         with self._unit._sessions() as session:
             rows = session.execute(
                 select(Handoff.created_at, Handoff.claimed_at, Handoff.state).where(
-                    and_(Handoff.kind == "live", Handoff.created_at >= since)
+                    and_(Handoff.kind == Kind.LIVE, Handoff.created_at >= since)
                 )
             ).all()
         waits = sorted((c - a).total_seconds() for a, c, _ in rows if c is not None)
         return {
             "handoffs": len(rows),
             "claimed": len(waits),
-            "abandoned": sum(1 for _, _, state in rows if state == "abandoned"),
+            "abandoned": sum(1 for _, _, state in rows if state == State.ABANDONED),
             "median_wait_seconds": statistics.median(waits) if waits else None,
             "p90_wait_seconds": waits[min(len(waits) - 1, int(len(waits) * 0.9))] if waits else None,
             "longest_wait_seconds": waits[-1] if waits else None,

@@ -21,9 +21,10 @@ from sqlalchemy import select, update
 
 from bot.background import BackgroundLoop
 from bot.handoff.journey import Journey
-from bot.handoff.models import Handoff, HandoffMessage
+from bot.handoff.models import Handoff, HandoffMessage, Kind, State
 from bot.handoff.notices import notice, reply_after
 from bot.handoff.urgent_alerts import realert_unclaimed
+from bot.models import Author
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def close_queue(journey: Journey) -> int:
         return 0
     with service._sessions() as session:
         waiting = (
-            session.execute(select(Handoff.id).where(Handoff.state == "waiting", Handoff.kind == "live"))
+            session.execute(select(Handoff.id).where(Handoff.state == State.WAITING, Handoff.kind == Kind.LIVE))
             .scalars()
             .all()
         )
@@ -48,8 +49,8 @@ def close_queue(journey: Journey) -> int:
         with service._sessions() as session, session.begin():
             changed = session.execute(
                 update(Handoff)
-                .where(Handoff.id == handoff_id, Handoff.state == "waiting", Handoff.kind == "live")
-                .values(kind="message")
+                .where(Handoff.id == handoff_id, Handoff.state == State.WAITING, Handoff.kind == Kind.LIVE)
+                .values(kind=Kind.MESSAGE)
                 .execution_options(synchronize_session=False)
             ).rowcount
             if changed != 1:
@@ -57,14 +58,14 @@ def close_queue(journey: Journey) -> int:
             handoff = session.get(Handoff, handoff_id)
             session.refresh(handoff)
             note = journey.wording.text(NOTE_CLOSING)
-            session.add(HandoffMessage(handoff_id=handoff_id, author="system", text=note, created_at=now))
+            session.add(HandoffMessage(handoff_id=handoff_id, author=Author.SYSTEM, text=note, created_at=now))
             for said in (
                 notice(journey.wording, CLOSED, handoff.channel),
                 reply_after(journey.wording, journey.hours, now, handoff.channel),
             ):
-                service._enqueue(session, handoff, "system", said.text, buttons=said.buttons)
-                session.add(HandoffMessage(handoff_id=handoff_id, author="bot", text=said.text, created_at=now))
-            service._event(session, "closed_to_message", "system", handoff_id)
+                service._enqueue(session, handoff, Author.SYSTEM, said.text, buttons=said.buttons)
+                session.add(HandoffMessage(handoff_id=handoff_id, author=Author.BOT, text=said.text, created_at=now))
+            service._event(session, "closed_to_message", Author.SYSTEM, handoff_id)
             closed += 1
     return closed
 

@@ -21,10 +21,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
+from bot.channels.common import Channel
+
 # Which channels show presence: the widget's socket says when the tab closes. A REST client has only
 # its silence. A text always reaches a phone, so an SMS chat never leaves the queue for being quiet.
-AWAY_CHANNELS = frozenset({"socketio"})
-SILENT_CHANNELS = frozenset({"rest"})
+AWAY_CHANNELS = frozenset({Channel.WEBCHAT})
+SILENT_CHANNELS = frozenset({Channel.REST})
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

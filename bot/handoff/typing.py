@@ -12,8 +12,9 @@ from typing import Iterable, Optional
 
 from sqlalchemy import select
 
-from bot.handoff.models import Handoff, Nurse
+from bot.handoff.models import Handoff, Kind, Nurse, State
 from bot.handoff.service import Conflict, HandoffService
+from bot.models import Author
 
 PERSON_TYPING, NURSE_TYPING = "person_typing", "nurse_typing"
 TYPING_KINDS = (PERSON_TYPING, NURSE_TYPING)
@@ -33,15 +34,15 @@ class Typing:
 
     def _chatting(self, session, conversation_id: str) -> Optional[Handoff]:
         handoff = self._service._open_for(session, conversation_id)
-        return handoff if handoff is not None and handoff.kind == "live" and handoff.state == "claimed" else None
+        return handoff if handoff is not None and handoff.kind == Kind.LIVE and handoff.state == State.CLAIMED else None
 
     def chat(self, conversation_id: str) -> Chat:
         """Whether the person has a live chat open, and the display name of the nurse in it, if one has claimed it."""
         with self._service._sessions() as session:
             handoff = self._service._open_for(session, conversation_id)
-            if handoff is None or handoff.kind != "live":
+            if handoff is None or handoff.kind != Kind.LIVE:
                 return Chat()
-            if handoff.state != "claimed":
+            if handoff.state != State.CLAIMED:
                 return Chat(open=True)
             return Chat(open=True, nurse=session.get(Nurse, handoff.claimed_by).display_name)
 
@@ -52,7 +53,7 @@ class Typing:
             handoff = self._chatting(session, conversation_id)
             if handoff is None:
                 return False
-            service._event(session, PERSON_TYPING, "person", handoff.id)
+            service._event(session, PERSON_TYPING, Author.PERSON, handoff.id)
             return True
 
     def nurse_typing(self, handoff_id: int, nurse_id: int) -> None:
@@ -60,9 +61,9 @@ class Typing:
         service = self._service
         with service._sessions() as session, session.begin():
             handoff = service._get(session, handoff_id)
-            if handoff.state != "claimed" or handoff.claimed_by != nurse_id or handoff.kind != "live":
+            if handoff.state != State.CLAIMED or handoff.claimed_by != nurse_id or handoff.kind != Kind.LIVE:
                 raise Conflict(f"handoff {handoff_id} is not a live chat of nurse {nurse_id}")
-            service._event(session, NURSE_TYPING, "nurse", handoff_id, nurse_id)
+            service._event(session, NURSE_TYPING, Author.NURSE, handoff_id, nurse_id)
 
     def conversations_of(self, handoff_ids: Iterable[int]) -> dict[int, str]:
         ids = sorted(set(handoff_ids))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.handoff.errors import Conflict, NotFound
-from bot.handoff.models import OPEN_STATES, Handoff, HandoffEvent, Nurse
+from bot.handoff.models import OPEN_STATES, Handoff, HandoffEvent, Nurse, State
 from bot.handoff.views import HandoffView, view
 from bot.outbox.store import Outbox
 from bot.wording import Wording
@@ -102,6 +102,6 @@ class HandoffUnit:
 
     def _claimed_by(self, session: Session, handoff_id: int, nurse_id: int) -> Handoff:
         handoff = self._get(session, handoff_id)
-        if handoff.state != "claimed" or handoff.claimed_by != nurse_id:
+        if handoff.state != State.CLAIMED or handoff.claimed_by != nurse_id:
             raise Conflict(f"handoff {handoff_id} is not claimed by you")
         return handoff

@@ -9,16 +9,17 @@ import datetime as dt
 
 from sqlalchemy import and_, or_, select, update
 
-from bot.handoff.models import Handoff
+from bot.handoff.models import Handoff, Kind, Priority, State
 from bot.handoff.service import HandoffService
+from bot.models import Author
 
 
 def _due(cutoff: dt.datetime):
     """Waiting, urgent and live, unalerted since it arrived, or since it was last alerted, until `cutoff`."""
     return and_(
-        Handoff.state == "waiting",
-        Handoff.kind == "live",
-        Handoff.priority == "urgent",
+        Handoff.state == State.WAITING,
+        Handoff.kind == Kind.LIVE,
+        Handoff.priority == Priority.URGENT,
         or_(
             and_(Handoff.urgent_alerted_at.is_(None), Handoff.created_at <= cutoff),
             Handoff.urgent_alerted_at <= cutoff,
@@ -45,6 +46,6 @@ def realert_unclaimed(service: HandoffService, every: dt.timedelta) -> int:
             ).rowcount
             if changed == 1:
                 waited = (now - created_at).total_seconds()
-                service._event(session, "urgent_unclaimed", "system", handoff_id, waited_seconds=round(waited))
+                service._event(session, "urgent_unclaimed", Author.SYSTEM, handoff_id, waited_seconds=round(waited))
                 alerted += 1
     return alerted

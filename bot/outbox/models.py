@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Text
 
-from bot.models import Base, UtcDateTime
+from bot.models import Author, Base, UtcDateTime
 
-OUTBOX_AUTHORS = ("bot", "nurse", "system")
+OUTBOX_AUTHORS = (Author.BOT, Author.NURSE, Author.SYSTEM)
 
 
 class OutboxMessage(Base):
@@ -18,7 +18,7 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint(f"author IN ({', '.join(repr(a) for a in OUTBOX_AUTHORS)})", name="author"),
+        CheckConstraint(f"author IN ({', '.join(repr(str(a)) for a in OUTBOX_AUTHORS)})", name="author"),
         Index("ix_outbox_pending", "conversation_id", "delivered_at"),
     )
 

@@ -13,6 +13,8 @@ import json
 from collections import Counter
 from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
+from bot.handoff.models import Kind, State
+
 Fact = Tuple[dt.date, str, str]
 Facts = Counter  # Counter[Fact]
 
@@ -55,14 +57,6 @@ def split(value: str) -> list[str]:
     return value.split(SEPARATOR)
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)  # SQLite returns naive UTC times
-
-
-def local(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
-    return _aware(value).astimezone(tz)
-
-
 def day_bounds(first: dt.date, last: dt.date, tz: dt.tzinfo) -> Tuple[dt.datetime, dt.datetime]:
     """The UTC times from the start of `first` to the end of `last`, in the helpline's time zone."""
     start = dt.datetime.combine(first, dt.time(0), tz).astimezone(dt.timezone.utc)
@@ -103,18 +97,18 @@ def tracker_facts(rows: Iterable[Tuple[str, str, float, Optional[str]]], tz: dt.
 def handoff_facts(handoff: Any, events: Sequence[Any], tz: dt.tzinfo) -> Facts:
     """Facts of one handoff row and its audit events (`handoff_events` rows), dated by its request."""
     facts: Facts = Counter()
-    created = _aware(handoff.created_at)
-    day = local(created, tz).date()
+    created = handoff.created_at
+    day = created.astimezone(tz).date()
     facts[(day, HANDOFFS, detail(handoff.kind, handoff.priority, handoff.state, handoff.channel))] += 1
-    ordered = sorted(events, key=lambda e: (_aware(e.at), e.id))
+    ordered = sorted(events, key=lambda e: (e.at, e.id))
     claims = [e for e in ordered if e.kind == "claimed"]
     if claims:
-        wait = int((_aware(claims[0].at) - created).total_seconds())
+        wait = int((claims[0].at - created).total_seconds())
         facts[(day, WAITS, detail(handoff.kind, handoff.priority, max(wait, 0)))] += 1
     replies = [e for e in ordered if e.kind == "nurse_reply"]
-    if handoff.kind == "message" and replies:
-        facts[(day, TURNAROUND, detail(max(int((_aware(replies[0].at) - created).total_seconds()), 0)))] += 1
-    if handoff.state == "closed" and handoff.outcome:
+    if handoff.kind == Kind.MESSAGE and replies:
+        facts[(day, TURNAROUND, detail(max(int((replies[0].at - created).total_seconds()), 0)))] += 1
+    if handoff.state == State.CLOSED and handoff.outcome:
         facts[(day, OUTCOMES, detail(handoff.outcome))] += 1
     for event in ordered:
         if event.nurse_id is None:

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import PROJECT_ROOT
-from bot.feedback.models import HELPFUL, Feedback
+from bot.feedback.models import Feedback, FeedbackKind
 from bot.intents import FALLBACK_INTENT
 from bot.reports.counts import events_table
 from bot.reports.facts import CONTENT_ANSWER, day_bounds
@@ -169,7 +169,7 @@ class Learning:
             for start in range(0, len(senders), 500):
                 rows = session.execute(
                     select(Feedback.conversation_id, Feedback.content_id, Feedback.comment).where(
-                        Feedback.kind == HELPFUL,
+                        Feedback.kind == FeedbackKind.HELPFUL,
                         Feedback.rating == 0,
                         Feedback.conversation_id.in_(senders[start : start + 500]),
                     )

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.clock import Clock
-from bot.feedback.models import CSAT, HELPFUL, Feedback
-from bot.handoff.models import Nurse
+from bot.feedback.models import Feedback, FeedbackKind
+from bot.handoff.models import Kind, Nurse, Priority, State
 from bot.reports import facts as f
 from bot.reports.counts import kept_facts, stored_handoff_facts, stored_tracker_facts
 from bot.reports.facts import Facts, day_bounds
@@ -155,7 +155,7 @@ def handoffs(facts: Facts) -> Dict[str, Any]:
         kind, priority, state, _ = f.split(value)
         by_priority[priority] += n
         by_state[state] += n
-        if kind == "live":
+        if kind == Kind.LIVE:
             live[state] += n
     requested = sum(live.values())
     return {
@@ -164,16 +164,16 @@ def handoffs(facts: Facts) -> Dict[str, Any]:
         "messages_left": sum(rows.values()) - requested,
         "by_priority": _rows(by_priority, "priority"),
         "by_disposition": _rows(by_state, "disposition"),
-        "abandoned": live["abandoned"],
-        "cancelled": live["cancelled"],
-        "abandonment_rate": round(live["abandoned"] / requested, 3) if requested else None,
+        "abandoned": live[State.ABANDONED],
+        "cancelled": live[State.CANCELLED],
+        "abandonment_rate": round(live[State.ABANDONED] / requested, 3) if requested else None,
     }
 
 
 def waits(facts: Facts) -> List[Dict[str, Any]]:
     """Median wait to the first claim, live chats and left messages, urgent and normal."""
     groups: Dict[Tuple[str, str], Counter] = {
-        (k, p): Counter() for k in ("live", "message") for p in ("urgent", "normal")
+        (k, p): Counter() for k in Kind for p in (Priority.URGENT, Priority.NORMAL)
     }
     for value, n in _by(facts, f.WAITS).items():
         kind, priority, seconds = f.split(value)
@@ -211,9 +211,9 @@ def feedback_figures(rows: Iterable[Tuple[str, Optional[str], int]]) -> Dict[str
     entries: Dict[str, Counter] = defaultdict(Counter)
     ratings: Counter = Counter()
     for kind, content_id, rating in rows:
-        if kind == HELPFUL and content_id:
+        if kind == FeedbackKind.HELPFUL and content_id:
             entries[content_id]["helpful" if rating else "not_helpful"] += 1
-        elif kind == CSAT:
+        elif kind == FeedbackKind.CSAT:
             ratings[rating] += 1
     total = sum(ratings.values())
     return {

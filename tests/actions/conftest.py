@@ -18,6 +18,7 @@ from bot.handoff.pause import HandoffPause
 from bot.handoff.service import HandoffService
 from bot.rasa_runtime.transcripts import TranscriptStore
 from bot.wording import Wording
+from tests.support.clock import FakeClock
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_10AM = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
@@ -25,8 +26,8 @@ SATURDAY_2PM = dt.datetime(2026, 11, 21, 14, 0, tzinfo=LONDON)
 
 
 @pytest.fixture
-def clock():
-    return {"now": MONDAY_10AM}
+def clock() -> FakeClock:
+    return FakeClock(MONDAY_10AM)
 
 
 @pytest.fixture
@@ -39,16 +40,15 @@ def tracker_engine(tmp_path):
 
 @pytest.fixture(autouse=True)
 def services(monkeypatch, imported, content_service, hours, clock, tracker_engine):
-    now = lambda: clock["now"]  # noqa: E731
     built = Services(
         content=content_service,
         hours=hours,
-        handoff=HandoffService(imported, now, Wording.from_domain()),
-        now=now,
+        handoff=HandoffService(imported, clock, Wording.from_domain()),
+        now=clock,
         transcripts=TranscriptStore(tracker_engine),
         questions=QuestionReader.from_data(TOPICS),
         wording=Wording.from_domain(),
-        pause=HandoffPause(imported, now),
+        pause=HandoffPause(imported, clock),
     )
     monkeypatch.setattr(service_registry, "get_services", lambda: built)
     return built

@@ -66,7 +66,7 @@ def test_clarify_without_candidates_offers_common_topics():
 def test_second_miss_offers_the_helpline(clock):
     from tests.actions.conftest import SATURDAY_2PM
 
-    clock["now"] = SATURDAY_2PM
+    clock.now = SATURDAY_2PM
     dispatcher = CollectingDispatcher()
     events = ActionClarify().run(dispatcher, make_tracker("nlu_fallback", slots={"failed_turns": 1.0}), {})
     assert [m["response"] for m in dispatcher.messages] == [

@@ -48,7 +48,7 @@ def test_asking_twice_keeps_one_handoff(services):
 
 
 def test_out_of_hours_says_when_and_offers_a_message(services, clock):
-    clock["now"] = SATURDAY_2PM
+    clock.now = SATURDAY_2PM
     responses, messages, events = request(make_tracker("request_nurse"))
     assert responses == ["utter_helpline_closed_weekday", "utter_offer_leave_message"]
     assert messages[0]["weekday"] == "Monday" and messages[0]["phone"] == "0808 800 6000"
@@ -57,14 +57,14 @@ def test_out_of_hours_says_when_and_offers_a_message(services, clock):
 
 
 def test_within_the_cut_off_no_new_handoffs(services, clock):
-    clock["now"] = dt.datetime(2026, 11, 23, 15, 50, tzinfo=LONDON)
+    clock.now = dt.datetime(2026, 11, 23, 15, 50, tzinfo=LONDON)
     responses, _, _ = request(make_tracker("request_nurse"))
     assert responses == ["utter_handoff_closing_soon", "utter_helpline_open_now", "utter_offer_leave_message"]
     assert services.handoff.queue() == []
 
 
 def test_left_message_is_stored_for_the_nurses(services, clock):
-    clock["now"] = SATURDAY_2PM
+    clock.now = SATURDAY_2PM
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("ask_coping", slots={"left_message": "please ring me about my scan"})
     events = ActionSubmitLeftMessage().run(dispatcher, tracker, {})
@@ -79,7 +79,7 @@ def test_left_message_is_stored_for_the_nurses(services, clock):
 
 
 def test_failing_twice_in_hours_offers_a_nurse(clock):
-    clock["now"] = MONDAY_10AM
+    clock.now = MONDAY_10AM
     dispatcher = CollectingDispatcher()
     events = ActionOutOfScope().run(dispatcher, make_tracker("out_of_scope", slots={"failed_turns": 1.0}), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_offer_helpline", "utter_offer_nurse"]

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff import ActionRequestNurse
 from actions.left_message import ActionSubmitLeftMessage, ValidateLeaveMessageForm
 from bot.handoff.left_messages import message_text
-from bot.handoff.models import NORMAL, URGENT
+from bot.handoff.models import Priority
 from tests.actions.conftest import LONDON, MONDAY_10AM, SATURDAY_2PM
 
 WEDNESDAY_7PM = dt.datetime(2026, 12, 2, 19, 0, tzinfo=LONDON)
@@ -80,7 +80,7 @@ def test_an_ordinary_message_completes_the_form():
 
 
 def test_the_saved_message_holds_what_was_interrupted_and_says_what_happens_next(services, clock):
-    clock["now"] = WEDNESDAY_7PM
+    clock.now = WEDNESDAY_7PM
     dispatcher = CollectingDispatcher()
     events = ActionSubmitLeftMessage().run(dispatcher, tracker(INTERRUPTED, {"left_message": RED_FLAG}), {})
     assert [m["response"] for m in dispatcher.messages] == [
@@ -96,18 +96,18 @@ def test_the_saved_message_holds_what_was_interrupted_and_says_what_happens_next
     context = [m.text for m in messages if m.context]
     assert context[:3] == ["what is recurrence", "Recurrence is...", "can i speak to a nurse"]  # what led up to it
     assert "This could need urgent care. Call NHS 111." in [m.text for m in messages if not m.context]
-    assert left.priority == URGENT  # the safety reply interrupted it: the nurses see it flagged
+    assert left.priority == Priority.URGENT  # the safety reply interrupted it: the nurses see it flagged
 
 
 def test_a_message_with_no_safety_advice_is_left_with_normal_priority(services, clock):
-    clock["now"] = WEDNESDAY_7PM
+    clock.now = WEDNESDAY_7PM
     written = BEFORE + [{"event": "user", "text": "please ring me about my scan"}]
     ActionSubmitLeftMessage().run(CollectingDispatcher(), tracker(written), {})
-    assert [m.priority for m in services.handoff.left_messages()] == [NORMAL]
+    assert [m.priority for m in services.handoff.left_messages()] == [Priority.NORMAL]
 
 
 def test_by_sms_the_quote_is_short(services, clock):
-    clock["now"] = SATURDAY_2PM
+    clock.now = SATURDAY_2PM
     long_message = "word " * 100
     written = BEFORE + [{"event": "user", "text": long_message}]
     dispatcher = CollectingDispatcher()
@@ -135,10 +135,10 @@ def request(services):
 
 
 def test_asking_again_while_a_nurse_has_the_message_is_answered_truthfully(services, clock, nurses_for_actions):
-    clock["now"] = WEDNESDAY_7PM
+    clock.now = WEDNESDAY_7PM
     ActionSubmitLeftMessage().run(CollectingDispatcher(), tracker(INTERRUPTED), {})
     [left] = services.handoff.left_messages()
-    clock["now"] = WEDNESDAY_7PM + dt.timedelta(hours=14, minutes=30)  # Thursday 9:30am
+    clock.now = WEDNESDAY_7PM + dt.timedelta(hours=14, minutes=30)  # Thursday 9:30am
     services.handoff.claim(left.id, nurses_for_actions)
     responses, messages = request(services)
     assert responses == ["utter_left_message_with_nurse"] and messages[0]["nurse"] == "Amy Clarke"
@@ -146,16 +146,16 @@ def test_asking_again_while_a_nurse_has_the_message_is_answered_truthfully(servi
 
 
 def test_asking_again_out_of_hours_says_the_message_is_waiting(services, clock):
-    clock["now"] = SATURDAY_2PM
+    clock.now = SATURDAY_2PM
     ActionSubmitLeftMessage().run(CollectingDispatcher(), tracker(INTERRUPTED), {})
     responses, _ = request(services)
     assert responses == ["utter_left_message_pending", "utter_left_message_reply_weekday"]
 
 
 def test_asking_in_hours_turns_the_waiting_message_into_a_live_chat(services, clock):
-    clock["now"] = SATURDAY_2PM
+    clock.now = SATURDAY_2PM
     ActionSubmitLeftMessage().run(CollectingDispatcher(), tracker(INTERRUPTED), {})
-    clock["now"] = MONDAY_10AM + dt.timedelta(days=7)
+    clock.now = MONDAY_10AM + dt.timedelta(days=7)
     responses, messages = request(services)
     assert responses == ["utter_handoff_queued"] and messages[0]["position"] == 1
     assert services.handoff.open_handoff("test-user").kind == "live"

@@ -74,7 +74,7 @@ def test_urgent_intent_without_a_disposition_still_gets_the_urgent_route(service
 
 
 def test_urgent_out_of_hours_still_gets_the_urgent_route(services, clock):
-    clock["now"] = SATURDAY_2PM
+    clock.now = SATURDAY_2PM
     responses, _ = run(ActionUrgentSymptom(), tracker_for("on chemo and my temp is 38.9", "report_urgent_symptom"))
     assert responses == ["utter_urgent_symptom"]
     assert services.handoff.queue() == []
@@ -87,7 +87,7 @@ def test_crisis_in_hours_offers_a_nurse(services):
 
 
 def test_crisis_out_of_hours(clock):
-    clock["now"] = SATURDAY_2PM
+    clock.now = SATURDAY_2PM
     responses, events = run(ActionCrisis(), make_tracker("express_crisis"))
     assert responses == ["utter_crisis"]
     assert events == [SlotSet("handoff_offer", None)]

@@ -27,7 +27,7 @@ def test_opening_hours_when_open():
 
 
 def test_opening_hours_when_closed(clock):
-    clock["now"] = SATURDAY_2PM
+    clock.now = SATURDAY_2PM
     dispatcher = CollectingDispatcher()
     ActionOpeningHours().run(dispatcher, make_tracker("ask_opening_hours"), {})
     [message] = dispatcher.messages

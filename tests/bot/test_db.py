@@ -94,3 +94,39 @@ def test_closing_notes_glued_onto_the_outcome_are_split_off_and_old_rows_stay_re
     with engine.connect() as connection:
         outcomes = dict(connection.execute(text("SELECT id, outcome FROM handoffs")).all())
     assert outcomes == rows
+
+
+def test_the_str_enums_are_exactly_the_names_the_migrated_database_allows(tmp_path):
+    """The enums replaced string literals: their values must be what the migrations' CHECK constraints allow."""
+    import json
+    import re
+
+    from sqlalchemy import text
+
+    from bot.feedback.models import FeedbackKind
+    from bot.handoff.models import Kind, Priority, Role, State
+    from bot.models import Author
+    from bot.outbox.models import OUTBOX_AUTHORS
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        tables = dict(connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all())
+
+    def allowed(table: str, column: str) -> list[str]:
+        [values] = re.findall(rf"\b{column} IN \(([^)]*)\)", tables[table])
+        return re.findall(r"'([^']*)'", values)
+
+    assert allowed("handoffs", "state") == [s.value for s in State]
+    assert allowed("handoffs", "kind") == [k.value for k in Kind]
+    assert allowed("handoffs", "priority") == [p.value for p in Priority]
+    assert allowed("nurses", "role") == [r.value for r in Role]
+    assert allowed("handoff_messages", "author") == [a.value for a in Author]
+    assert allowed("outbox", "author") == [a.value for a in OUTBOX_AUTHORS]
+    assert allowed("feedback", "kind") == [k.value for k in FeedbackKind]
+    # Stored, sent and shown as the plain string, never as "State.WAITING".
+    assert (str(State.WAITING), f"{Priority.URGENT}", json.dumps({Author.BOT: Role.ADMIN})) == (
+        "waiting",
+        "urgent",
+        '{"bot": "admin"}',
+    )

@@ -28,8 +28,8 @@ from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
 from tests.bot.console.conftest import ConsoleServer
-from tests.integration.conftest import LONDON, MODEL, Stack
 from tests.integration.console_fixtures import console_for
+from tests.integration.stack import LONDON, MODEL, Stack
 
 # Overrides the model for these tests only (one trained from a newer domain.yml into a temporary folder).
 MODEL_VARIABLE = "HELPLINE_TEST_MODEL"
@@ -67,7 +67,7 @@ class Nurse:
 
 
 @dataclass
-class Journey:
+class JourneyServers:
     stack: JourneyStack
     console: ConsoleServer
     handoffs: HandoffService
@@ -108,7 +108,7 @@ def person() -> str:
 
 
 @pytest.fixture(scope="module")
-def journey(tmp_path_factory) -> Iterator[Journey]:
+def journey_servers(tmp_path_factory) -> Iterator[JourneyServers]:
     stack = JourneyStack(tmp_path_factory.mktemp("journey"))
     if not stack.model.exists():
         pytest.fail(f"{stack.model} is missing: run `make train` (make test does)")
@@ -124,7 +124,7 @@ def journey(tmp_path_factory) -> Iterator[Journey]:
     try:
         stack.start()
         console = console_for(stack)  # the console reads the same clock
-        yield Journey(stack, console, handoffs, accounts)
+        yield JourneyServers(stack, console, handoffs, accounts)
     finally:
         if console is not None:
             console.stop()

@@ -34,7 +34,7 @@ from bot.db import make_engine, make_session_factory
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
-from tests.integration.conftest import MODEL, MONDAY_10AM, Stack
+from tests.integration.stack import MODEL, MONDAY_10AM, Stack
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "test-auth-token-" + "x" * 16

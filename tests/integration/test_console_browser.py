@@ -10,20 +10,14 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 from bot.wording import Wording
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.console_fixtures import (  # noqa: F401 (fixtures)
-    PASSWORD,
-    BrowserConsole,
-    browser_console,
-    chromium,
-    sign_in_as,
-)
+from tests.integration.console_fixtures import PASSWORD, BrowserConsole, console_page, sign_in_as
 
 # The README's screenshot is refreshed only when asked (HELPLINE_UPDATE_SCREENSHOT=1): a test run leaves the tree clean.
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "console.png"
 CLAIM_LOST = "Another nurse has already claimed this conversation."
 
 
-def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_console: BrowserConsole, tmp_path):  # noqa: F811 (fixtures)
+def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_console: BrowserConsole, tmp_path):
     from playwright.sync_api import expect
 
     service, url = browser_console.service, browser_console.server.url
@@ -31,13 +25,9 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
     sam = browser_console.accounts.create("sam", "Sam Patel", PASSWORD)
     service.leave_message("sms-447700900123", "twilio", "Please ring me tomorrow about my scan results. Thank you.")
 
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
     page_errors: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
     found: dict[str, str] = {}  # axe-core's violations (WCAG 2.1 A and AA) in each state reached
-    try:
-        page.goto(f"{url}/console")
+    with console_page(chromium, url, errors=page_errors) as page:
         sign_in = page.locator("#sign-in-form")
         expect(sign_in).to_be_visible()
         check_accessibility(page, "the sign-in page", found)
@@ -156,11 +146,9 @@ def test_a_nurse_takes_a_conversation_live_in_a_real_browser(chromium, browser_c
         check_accessibility(page, "a closed conversation", found)
         assert page_errors == []
         assert_accessible(found)
-    finally:
-        context.close()
 
 
-def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_console: BrowserConsole):
     """The reply box is there for a left message; the reply goes out through the person's channel (here SMS)."""
     from playwright.sync_api import expect
 
@@ -180,12 +168,8 @@ def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_consol
         .handoff.id
     )
 
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
     page_errors: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    try:
-        page.goto(f"{url}/console")
+    with console_page(chromium, url, errors=page_errors) as page:
         sign_in_as(page, "jo")
         entry = page.locator(f'#left-messages button[data-id="{left}"]')
         expect(entry).to_contain_text("My scar has gone red")
@@ -204,11 +188,9 @@ def test_a_nurse_replies_to_a_message_left_out_of_hours(chromium, browser_consol
         pending = [(m.channel, m.author, m.text) for m in service.pending_for(conversation)]
         assert ("twilio", "nurse", "Hello, it's Jo. I'll ring you at 10am.") in pending  # out by text
         assert page_errors == []
-    finally:
-        context.close()
 
 
-def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     from bot.content.importer import import_content
@@ -218,11 +200,8 @@ def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser
     report = import_content(make_session_factory(engine), PROJECT_ROOT / "data" / "content")
     engine.dispose()
     browser_console.accounts.create("lead", "Lee Lead", PASSWORD, "admin")
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
     found: dict[str, str] = {}
-    try:
-        page.goto(f"{browser_console.server.url}/console")
+    with console_page(chromium, browser_console.server.url) as page:
         sign_in_as(page, "lead")
         overdue = page.locator("#content-overdue")
         expect(overdue).to_contain_text(f"of {report.entries} answers are past their review date")
@@ -245,19 +224,14 @@ def test_an_admin_sees_how_many_answers_are_overdue_for_review(chromium, browser
         expect(banner).to_be_hidden()
         expect(page.locator("#pause-state")).to_have_text("New chats are open.")
         assert_accessible(found)
-    finally:
-        context.close()
 
 
-def test_a_nurse_changes_their_own_password_and_signs_in_with_it(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_a_nurse_changes_their_own_password_and_signs_in_with_it(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
     found: dict[str, str] = {}
-    try:
-        page.goto(f"{browser_console.server.url}/console")
+    with console_page(chromium, browser_console.server.url) as page:
         sign_in_as(page, "jo")
         expect(page.locator("#signed-in-as")).to_have_text("Jo Bloggs (nurse)")
         page.get_by_text("Change my password").click()
@@ -273,11 +247,9 @@ def test_a_nurse_changes_their_own_password_and_signs_in_with_it(chromium, brows
         sign_in_as(page, "jo", "a brand new long password")
         expect(page.locator("#signed-in-as")).to_have_text("Jo Bloggs (nurse)")
         assert_accessible(found)
-    finally:
-        context.close()
 
 
-def test_an_edit_to_the_hours_file_reaches_the_saved_reply_without_a_restart(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_an_edit_to_the_hours_file_reaches_the_saved_reply_without_a_restart(chromium, browser_console: BrowserConsole):
     """The operations lead adds Sunday hours while a nurse is signed in: her next "hours" reply gives them."""
     from playwright.sync_api import expect
 
@@ -285,25 +257,21 @@ def test_an_edit_to_the_hours_file_reaches_the_saved_reply_without_a_restart(chr
     nurse = browser_console.accounts.create("kim", "Kim Lee", PASSWORD)
     chat = service.request("web-hours-1", "socketio", "Asked to talk to a nurse", transcript=[("person", "hi")])
     service.claim(chat.handoff.id, nurse.id)
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
     original = browser_console.hours_file.read_text(encoding="utf-8")
     try:
-        page.goto(f"{browser_console.server.url}/console")
-        sign_in_as(page, "kim")
-        page.locator(f'#mine button[data-id="{chat.handoff.id}"]').click()
-        reply_box = page.locator("#reply-text")
-        page.get_by_label("Insert a saved reply").select_option(label="Our opening hours and phone number")
-        page.get_by_role("button", name="Insert").click()
-        expect(reply_box).to_have_value(re.compile("Saturday 9am to 1pm, UK time"))
+        with console_page(chromium, browser_console.server.url, "kim") as page:
+            page.locator(f'#mine button[data-id="{chat.handoff.id}"]').click()
+            reply_box = page.locator("#reply-text")
+            page.get_by_label("Insert a saved reply").select_option(label="Our opening hours and phone number")
+            page.get_by_role("button", name="Insert").click()
+            expect(reply_box).to_have_value(re.compile("Saturday 9am to 1pm, UK time"))
 
-        sunday = '  saturday:  {opens: "09:00", closes: "13:00"}\n  sunday:    {opens: "10:00", closes: "12:00"}\n'
-        edited = original.replace('  saturday:  {opens: "09:00", closes: "13:00"}\n', sunday)
-        assert edited != original
-        browser_console.hours_file.write_text(edited, encoding="utf-8")
-        reply_box.fill("")
-        page.get_by_role("button", name="Insert").click()
-        expect(reply_box).to_have_value(re.compile("Saturday 9am to 1pm, Sunday 10am to 12pm, UK time"))
+            sunday = '  saturday:  {opens: "09:00", closes: "13:00"}\n  sunday:    {opens: "10:00", closes: "12:00"}\n'
+            edited = original.replace('  saturday:  {opens: "09:00", closes: "13:00"}\n', sunday)
+            assert edited != original
+            browser_console.hours_file.write_text(edited, encoding="utf-8")
+            reply_box.fill("")
+            page.get_by_role("button", name="Insert").click()
+            expect(reply_box).to_have_value(re.compile("Saturday 9am to 1pm, Sunday 10am to 12pm, UK time"))
     finally:
         browser_console.hours_file.write_text(original, encoding="utf-8")
-        context.close()

@@ -9,31 +9,29 @@ import datetime as dt
 from bot.handoff.service import HandoffService
 from bot.handoff.urgent_alerts import realert_unclaimed
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.console_fixtures import (  # noqa: F401 (fixtures)
+from tests.integration.console_fixtures import (
     PASSWORD,
     BrowserConsole,
-    browser_console,
-    chromium,
+    claim_by_keyboard,
+    console_page,
+    jo_and_sam,
+    press,
+    waiting_person,
 )
-from tests.integration.test_console_workspace_browser import claim_by_keyboard, open_page, press, waiting_person
 
 REALERT = dt.timedelta(minutes=5)
 
 
 def test_an_away_nurse_is_not_alerted_and_an_available_one_is_alerted_again_while_urgent_waits(
-    chromium,  # noqa: F811 (fixture)
-    browser_console: BrowserConsole,  # noqa: F811 (fixture)
+    chromium,
+    browser_console: BrowserConsole,
 ):
     from playwright.sync_api import expect
 
-    service, url = browser_console.service, browser_console.server.url
-    browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
-    browser_console.accounts.create("sam", "Sam Patel", PASSWORD)
+    service = browser_console.service
     errors: list[str] = []
     found: dict[str, str] = {}
-    jo_context, jo = open_page(chromium, url, "jo", errors)
-    sam_context, sam = open_page(chromium, url, "sam", errors)
-    try:
+    with jo_and_sam(chromium, browser_console, errors) as (jo, sam):
         status = sam.get_by_role("button", name="My status: Available")
         expect(status).to_have_attribute("aria-pressed", "true")
         press(sam, status)
@@ -74,14 +72,11 @@ def test_an_away_nurse_is_not_alerted_and_an_available_one_is_alerted_again_whil
         expect(sam.locator("#notice-text")).to_have_text("Someone new is waiting: Asked to talk to a nurse (Web chat).")
         assert errors == []
         assert_accessible(found)
-    finally:
-        jo_context.close()
-        sam_context.close()
 
 
 def test_my_conversations_show_last_message_live_wait_and_unread_and_the_banner_goes_once_claimed(
-    chromium,  # noqa: F811 (fixture)
-    browser_console: BrowserConsole,  # noqa: F811 (fixture)
+    chromium,
+    browser_console: BrowserConsole,
 ):
     from playwright.sync_api import expect
 
@@ -90,8 +85,7 @@ def test_my_conversations_show_last_message_live_wait_and_unread_and_the_banner_
     sam = browser_console.accounts.create("sam", "Sam Patel", PASSWORD)
     errors: list[str] = []
     found: dict[str, str] = {}
-    context, page = open_page(chromium, url, "jo", errors, page_clock=True)
-    try:
+    with console_page(chromium, url, "jo", errors, page_clock=True) as page:
         scan, scan_person = waiting_person(service, "Asked about scan results")
         pain, _ = waiting_person(service, "Pain in my side")
         claim_by_keyboard(page, scan)
@@ -128,13 +122,11 @@ def test_my_conversations_show_last_message_live_wait_and_unread_and_the_banner_
         expect(page.locator(f'#queue button[data-id="{newcomer}"]')).to_have_count(0)
         assert errors == []
         assert_accessible(found)
-    finally:
-        context.close()
 
 
 def test_the_person_s_earlier_conversations_are_shown_with_outcomes_and_open_by_keyboard(
-    chromium,  # noqa: F811 (fixture)
-    browser_console: BrowserConsole,  # noqa: F811 (fixture)
+    chromium,
+    browser_console: BrowserConsole,
 ):
     from playwright.sync_api import expect
 
@@ -147,8 +139,7 @@ def test_the_person_s_earlier_conversations_are_shown_with_outcomes_and_open_by_
     now = service.request(person, "twilio", "Pain in my side", transcript=[("person", "NURSE")]).handoff.id
     errors: list[str] = []
     found: dict[str, str] = {}
-    context, page = open_page(chromium, url, "jo", errors)
-    try:
+    with console_page(chromium, url, "jo", errors) as page:
         press(page, page.locator(f'#queue button[data-id="{now}"]'))
         summary = page.locator("#earlier summary")
         expect(summary).to_have_text("Earlier conversations with this person 1")
@@ -167,13 +158,11 @@ def test_the_person_s_earlier_conversations_are_shown_with_outcomes_and_open_by_
         check_accessibility(page, "an earlier conversation open", found)
         assert errors == []
         assert_accessible(found)
-    finally:
-        context.close()
 
 
 def test_an_admin_finds_a_stuck_chat_and_puts_it_back_in_the_queue_by_keyboard(
-    chromium,  # noqa: F811 (fixture)
-    browser_console: BrowserConsole,  # noqa: F811 (fixture)
+    chromium,
+    browser_console: BrowserConsole,
 ):
     from playwright.sync_api import expect
 
@@ -184,9 +173,8 @@ def test_an_admin_finds_a_stuck_chat_and_puts_it_back_in_the_queue_by_keyboard(
     service.claim(handoff, jo.id)
     errors: list[str] = []
     found: dict[str, str] = {}
-    context, page = open_page(chromium, url, "ann", errors)
-    page.on("dialog", lambda dialog: dialog.accept())  # "Put this conversation back in the queue…?"
-    try:
+    with console_page(chromium, url, "ann", errors) as page:
+        page.on("dialog", lambda dialog: dialog.accept())  # "Put this conversation back in the queue…?"
         entry = page.locator(f'#claimed button[data-id="{handoff}"]')
         expect(entry).to_contain_text("Nurse not signed in")
         expect(entry).to_contain_text("Jo Bloggs · claimed")
@@ -209,5 +197,3 @@ def test_an_admin_finds_a_stuck_chat_and_puts_it_back_in_the_queue_by_keyboard(
         assert any("queue" in m.text for m in service.pending_for(conversation))  # the person is told their place
         assert errors == []
         assert_accessible(found)
-    finally:
-        context.close()

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.console_fixtures import (  # noqa: F401 (fixtures)
-    PASSWORD,
-    BrowserConsole,
-    browser_console,
-    chromium,
-    sign_in_as,
-)
+from tests.integration.console_fixtures import PASSWORD, BrowserConsole, console_page, sign_in_as
 
 
-def test_an_admin_reads_the_reports_and_downloads_them_as_csv(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_an_admin_reads_the_reports_and_downloads_them_as_csv(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     service = browser_console.service
@@ -27,11 +21,8 @@ def test_an_admin_reads_the_reports_and_downloads_them_as_csv(chromium, browser_
     service.request("web-report-2", "socketio", "Asked to talk to a nurse", priority="urgent", transcript=[])
     service.cancel_by_person("web-report-2")
 
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
     found: dict[str, str] = {}
-    try:
-        page.goto(f"{browser_console.server.url}/console")
+    with console_page(chromium, browser_console.server.url) as page:
         sign_in_as(page, "lead")
         show = page.get_by_role("button", name="Show report")
         show.focus()
@@ -50,12 +41,10 @@ def test_an_admin_reads_the_reports_and_downloads_them_as_csv(chromium, browser_
         expect(csv_link).to_be_visible()
         csv = page.request.get(f"{browser_console.server.url}{csv_link.get_attribute('href')}")
         assert csv.ok and "outcomes,outcome=Information and support given,count,1" in csv.text()
-    finally:
-        context.close()
     assert_accessible(found)
 
 
-def test_a_content_lead_exports_a_turn_not_understood_as_training_data(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_a_content_lead_exports_a_turn_not_understood_as_training_data(chromium, browser_console: BrowserConsole):
     import asyncio
     import datetime as dt
     import re
@@ -91,11 +80,8 @@ def test_a_content_lead_exports_a_turn_not_understood_as_training_data(chromium,
             pool.submit(asyncio.run, store.save(DialogueStateTracker.from_events(sender, events))).result()
     browser_console.accounts.create("lead2", "Lee Lead", PASSWORD, "admin")
 
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
     found: dict[str, str] = {}
-    try:
-        page.goto(f"{browser_console.server.url}/console")
+    with console_page(chromium, browser_console.server.url) as page:
         sign_in_as(page, "lead2")
         page.get_by_label("Turns from").fill(earlier_day)  # the day of the earlier turn only
         page.get_by_label("Turns to").fill(earlier_day)
@@ -127,6 +113,4 @@ def test_a_content_lead_exports_a_turn_not_understood_as_training_data(chromium,
             "      - can i get the lump checked again\n"
         )
         check_accessibility(page, "the exported training data", found)
-    finally:
-        context.close()
     assert_accessible(found)

@@ -10,75 +10,27 @@ from sqlalchemy import update
 
 from bot.handoff.models import Handoff
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.console_fixtures import (  # noqa: F401 (fixtures)
+from tests.integration.console_fixtures import (
     PASSWORD,
     BrowserConsole,
-    browser_console,
-    chromium,
-    sign_in_as,
+    claim_by_keyboard,
+    console_page,
+    jo_and_sam,
+    press,
+    waiting_person,
 )
 
 VIEWPORT = {"width": 1366, "height": 900}
 TRANSFER_NOTE = "She would like a call back after 3pm; her daughter may answer."
 
 
-def open_page(chromium, url: str, username: str, errors: list[str], *, page_clock: bool = False):  # noqa: F811 (fixture)
-    """A browser of its own for each nurse, signed in, with the live feed connected.
-
-    With `page_clock`, the page's own timers run on Playwright's clock, so a test can move them on (clock.fast_forward).
-    """
+def test_a_nurse_transfers_a_chat_to_a_signed_in_colleague_by_keyboard(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
-    context = chromium.new_context(viewport=VIEWPORT)
-    if page_clock:
-        context.clock.install()
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{url}/console")
-    sign_in_as(page, username)
-    expect(page.locator("#connection")).to_have_text("Live", timeout=5000)
-    return context, page
-
-
-def press(page, locator) -> None:
-    """Reaches a control with the keyboard's focus and presses Enter on it, as a keyboard user does."""
-    locator.focus()
-    page.keyboard.press("Enter")
-
-
-def waiting_person(service, reason: str = "Asked to talk to a nurse") -> tuple[int, str]:
-    conversation = f"web-{uuid.uuid4().hex}"
-    handoff = service.request(
-        conversation,
-        channel="socketio",
-        reason=reason,
-        transcript=[("person", "I've found a lump near my scar"), ("bot", "I'll find you one of our nurses.")],
-    ).handoff.id
-    return handoff, conversation
-
-
-def claim_by_keyboard(page, handoff: int) -> None:
-    from playwright.sync_api import expect
-
-    entry = page.locator(f'#queue button[data-id="{handoff}"]')
-    entry.wait_for(timeout=5000)
-    press(page, entry)
-    expect(page.locator("#conversation-title")).to_be_focused()
-    press(page, page.get_by_role("button", name="Claim this conversation"))
-    expect(page.locator("#fact-state")).to_have_text("You are looking after this")
-
-
-def test_a_nurse_transfers_a_chat_to_a_signed_in_colleague_by_keyboard(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
-    from playwright.sync_api import expect
-
-    service, url = browser_console.service, browser_console.server.url
-    browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
-    browser_console.accounts.create("sam", "Sam Patel", PASSWORD)
+    service = browser_console.service
     errors: list[str] = []
     found: dict[str, str] = {}
-    jo_context, jo = open_page(chromium, url, "jo", errors)
-    sam_context, sam = open_page(chromium, url, "sam", errors)
-    try:
+    with jo_and_sam(chromium, browser_console, errors) as (jo, sam):
         handoff, conversation = waiting_person(service)
         claim_by_keyboard(jo, handoff)
 
@@ -129,20 +81,16 @@ def test_a_nurse_transfers_a_chat_to_a_signed_in_colleague_by_keyboard(chromium,
         assert all(TRANSFER_NOTE not in text for text in told)  # the note never goes to the person
         assert errors == []
         assert_accessible(found)
-    finally:
-        jo_context.close()
-        sam_context.close()
 
 
-def test_an_internal_note_and_a_closing_note_by_keyboard(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_an_internal_note_and_a_closing_note_by_keyboard(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     service, url = browser_console.service, browser_console.server.url
     browser_console.accounts.create("jo", "Jo Bloggs", PASSWORD)
     errors: list[str] = []
     found: dict[str, str] = {}
-    context, page = open_page(chromium, url, "jo", errors)
-    try:
+    with console_page(chromium, url, "jo", errors) as page:
         handoff, conversation = waiting_person(service)
         claim_by_keyboard(page, handoff)
 
@@ -180,11 +128,9 @@ def test_an_internal_note_and_a_closing_note_by_keyboard(chromium, browser_conso
         check_accessibility(page, "a closed conversation with its closing note", found)
         assert errors == []
         assert_accessible(found)
-    finally:
-        context.close()
 
 
-def test_a_nurse_searches_past_conversations_and_opens_one_by_keyboard(chromium, browser_console: BrowserConsole):  # noqa: F811 (fixtures)
+def test_a_nurse_searches_past_conversations_and_opens_one_by_keyboard(chromium, browser_console: BrowserConsole):
     from playwright.sync_api import expect
 
     service, url = browser_console.service, browser_console.server.url
@@ -213,8 +159,7 @@ def test_a_nurse_searches_past_conversations_and_opens_one_by_keyboard(chromium,
 
     errors: list[str] = []
     found: dict[str, str] = {}
-    context, page = open_page(chromium, url, "jo", errors)
-    try:
+    with console_page(chromium, url, "jo", errors) as page:
         status = page.locator("#history-status")
         expect(status).to_have_text("26 found. Page 1 of 2.")  # everything that has ended, the latest first
         page.get_by_label("Ended from").fill("2026-11-20")
@@ -258,5 +203,3 @@ def test_a_nurse_searches_past_conversations_and_opens_one_by_keyboard(chromium,
         check_accessibility(page, "the last page of past conversations", found)
         assert errors == []
         assert_accessible(found)
-    finally:
-        context.close()

@@ -17,20 +17,19 @@ import sqlite3
 from bot.channels.sms.text import normalise
 from bot.wording import Wording
 from tests.integration.journey_fixtures import WEDNESDAY_7PM
-from tests.integration.sms_fixtures import sms_nurse, sms_stack, twilio_api  # noqa: F401 (fixtures)
 from tests.support.waiting import wait_until
 
 RED_FLAG = "im on chemo and my temperature is 38.6 and im shivering"
 
 
-def unhandled(sms_stack, conversation: str) -> int:  # noqa: F811 (fixtures)
+def unhandled(sms_stack, conversation: str) -> int:
     with sqlite3.connect(sms_stack.data_dir / "helpline.db") as db:
         return db.execute(
             "SELECT COUNT(*) FROM sms_inbound WHERE conversation_id = ? AND processed_at IS NULL", (conversation,)
         ).fetchone()[0]
 
 
-def test_a_message_left_by_text_is_confirmed_and_the_nurses_reply_is_texted(sms_stack, twilio_api, sms_nurse):  # noqa: F811
+def test_a_message_left_by_text_is_confirmed_and_the_nurses_reply_is_texted(sms_stack, twilio_api, sms_nurse):
     handoffs, nurse = sms_nurse
     sms_stack.set_clock(WEDNESDAY_7PM)
     try:
@@ -58,7 +57,7 @@ def test_a_message_left_by_text_is_confirmed_and_the_nurses_reply_is_texted(sms_
         sms_stack.set_clock(dt.datetime(2026, 11, 23, 10, 0, tzinfo=WEDNESDAY_7PM.tzinfo))
 
 
-def test_five_texts_in_a_row_while_queued_are_not_met_with_silence(sms_stack, twilio_api):  # noqa: F811
+def test_five_texts_in_a_row_while_queued_are_not_met_with_silence(sms_stack, twilio_api):
     phone = sms_stack.new_phone()
     conversation = sms_stack.conversation_id(phone)
     sms_stack.text(phone, RED_FLAG)  # the urgent path: advice, and a priority place in the queue
@@ -77,7 +76,7 @@ def test_five_texts_in_a_row_while_queued_are_not_met_with_silence(sms_stack, tw
     twilio_api.wait_until(phone, lambda b: "left the queue" in b[-1])
 
 
-def test_nurse_asks_for_a_nurse_and_more_says_when_there_is_no_more(sms_stack, twilio_api):  # noqa: F811
+def test_nurse_asks_for_a_nurse_and_more_says_when_there_is_no_more(sms_stack, twilio_api):
     phone = sms_stack.new_phone()
     sms_stack.text(phone, "NURSE")
     bodies = twilio_api.wait_until(phone, lambda b: any("in the queue" in x for x in b))
@@ -104,7 +103,7 @@ def test_nurse_asks_for_a_nurse_and_more_says_when_there_is_no_more(sms_stack, t
     assert "nothing more" in nothing
 
 
-def test_a_closed_nurse_chat_is_rated_once_and_the_next_question_is_answered(sms_stack, twilio_api, sms_nurse):  # noqa: F811
+def test_a_closed_nurse_chat_is_rated_once_and_the_next_question_is_answered(sms_stack, twilio_api, sms_nurse):
     handoffs, nurse = sms_nurse
     words = Wording.from_domain()
     phone = sms_stack.new_phone()

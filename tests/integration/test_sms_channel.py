@@ -16,14 +16,7 @@ from bot.channels.sms.text import is_gsm7, normalise, numbered_parts, segment_co
 from bot.config import PROJECT_ROOT
 from bot.hours import OpeningHours
 from bot.wording import Wording
-from tests.integration.sms_fixtures import (  # noqa: F401 (fixtures)
-    AUTH_TOKEN,
-    HELPLINE_NUMBER,
-    PUBLIC_URL,
-    sms_nurse,
-    sms_stack,
-    twilio_api,
-)
+from tests.integration.sms_fixtures import AUTH_TOKEN, HELPLINE_NUMBER, PUBLIC_URL
 
 HOURS = OpeningHours.from_file(PROJECT_ROOT / "config" / "helpline.yml")  # as the servers read it
 
@@ -44,7 +37,7 @@ def assert_fits_sms(bodies: list[str]) -> None:
         assert body and is_gsm7(body) and segment_count(body) <= 3, body
 
 
-def assert_nothing_more(sms_stack, twilio_api, phone: str, count: int) -> None:  # noqa: F811 (fixtures)
+def assert_nothing_more(sms_stack, twilio_api, phone: str, count: int) -> None:
     """Nothing was sent after the first `count` texts: a STOP's reply comes next, and alone.
 
     One number's texts are handled in order and its replies sent in order, so STOP's reply
@@ -54,7 +47,7 @@ def assert_nothing_more(sms_stack, twilio_api, phone: str, count: int) -> None: 
     assert twilio_api.wait_for(phone, count + 1)[count:] == [normalise(Wording.from_domain().text("utter_sms_stopped"))]
 
 
-def test_webhook_answers_at_once_with_empty_twiml(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+def test_webhook_answers_at_once_with_empty_twiml(sms_stack, twilio_api):
     phone = sms_stack.new_phone()
     started = time.monotonic()
     response = sms_stack.text(phone, "what is recurrence")
@@ -66,7 +59,7 @@ def test_webhook_answers_at_once_with_empty_twiml(sms_stack, twilio_api):  # noq
     assert_fits_sms(bodies)
 
 
-def test_answer_fits_three_segments_and_more_sends_the_full_answer(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+def test_answer_fits_three_segments_and_more_sends_the_full_answer(sms_stack, twilio_api):
     phone = sms_stack.new_phone()
     sms_stack.text(phone, "what are the symptoms of secondary breast cancer")
     bodies = twilio_api.wait_until(phone, lambda b: any("bones" in x for x in b))
@@ -87,7 +80,7 @@ def test_answer_fits_three_segments_and_more_sends_the_full_answer(sms_stack, tw
     assert thanks == normalise(Wording.from_domain().text("utter_sms_feedback_thanks"))
 
 
-def test_a_long_full_answer_comes_in_parts_of_three_segments(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+def test_a_long_full_answer_comes_in_parts_of_three_segments(sms_stack, twilio_api):
     phone = sms_stack.new_phone()
     sms_stack.text(phone, "what are the signs of a local recurrence")
     bodies = twilio_api.wait_until(phone, lambda b: any("Reply MORE for more." in x for x in b))
@@ -107,7 +100,7 @@ def test_a_long_full_answer_comes_in_parts_of_three_segments(sms_stack, twilio_a
 UNSURE = "/nlu_fallback"
 
 
-def test_option_numbers_stand_for_the_buttons(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+def test_option_numbers_stand_for_the_buttons(sms_stack, twilio_api):
     phone = sms_stack.new_phone()
     sms_stack.text(phone, UNSURE)
     clarify = twilio_api.wait_until(phone, lambda b: any("Reply 1 for" in x for x in b))
@@ -121,7 +114,7 @@ def test_option_numbers_stand_for_the_buttons(sms_stack, twilio_api):  # noqa: F
     assert any("Reply MORE for more." in b for b in answer), answer
 
 
-def test_stop_start_and_help(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+def test_stop_start_and_help(sms_stack, twilio_api):
     phone = sms_stack.new_phone()
     sms_stack.text(phone, "what is recurrence")
     count = len(twilio_api.wait_until(phone, lambda b: any("Reply MORE" in x for x in b)))
@@ -157,7 +150,7 @@ def _tracker_senders(stack) -> set[str]:
 
 
 @pytest.mark.parametrize("signature", ["missing", "invalid", "altered body", "wrong url"])
-def test_unsigned_or_tampered_requests_are_refused_and_nothing_happens(sms_stack, twilio_api, signature):  # noqa: F811 (fixtures)
+def test_unsigned_or_tampered_requests_are_refused_and_nothing_happens(sms_stack, twilio_api, signature):
     phone = sms_stack.new_phone()
     params = sms_stack.params(phone, "what is recurrence")
     valid = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL, params)
@@ -175,7 +168,7 @@ def test_unsigned_or_tampered_requests_are_refused_and_nothing_happens(sms_stack
     assert sms_stack.conversation_id(phone) not in _tracker_senders(sms_stack)
 
 
-def test_a_replayed_request_is_handled_once(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+def test_a_replayed_request_is_handled_once(sms_stack, twilio_api):
     phone = sms_stack.new_phone()
     params = sms_stack.params(phone, "what is recurrence")
     assert sms_stack.post(params).status_code == 200
@@ -195,7 +188,7 @@ def test_a_replayed_request_is_handled_once(sms_stack, twilio_api):  # noqa: F81
     ],
     ids=["empty", "2000 characters", "arabic", "emoji", "chinese"],
 )
-def test_awkward_texts_get_a_sensible_sms_never_an_error(sms_stack, twilio_api, body):  # noqa: F811 (fixtures)
+def test_awkward_texts_get_a_sensible_sms_never_an_error(sms_stack, twilio_api, body):
     phone = sms_stack.new_phone()
     response = sms_stack.post(sms_stack.params(phone, body))
     assert response.status_code == 200
@@ -212,7 +205,7 @@ def test_awkward_texts_get_a_sensible_sms_never_an_error(sms_stack, twilio_api, 
     assert any(b.startswith(s) for b in bodies[1:] for s in sensible), bodies
 
 
-def test_replies_survive_twilio_failing_twice(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+def test_replies_survive_twilio_failing_twice(sms_stack, twilio_api):
     phone = sms_stack.new_phone()
     failed_before = len(twilio_api.failed)
     twilio_api.fail_next(2)
@@ -223,7 +216,7 @@ def test_replies_survive_twilio_failing_twice(sms_stack, twilio_api):  # noqa: F
     assert len(bodies) == 2
 
 
-def test_nurse_handoff_both_ways(sms_stack, twilio_api, sms_nurse):  # noqa: F811 (fixtures)
+def test_nurse_handoff_both_ways(sms_stack, twilio_api, sms_nurse):
     handoffs, nurse = sms_nurse
     phone = sms_stack.new_phone()
     conversation = sms_stack.conversation_id(phone)
@@ -257,7 +250,7 @@ def test_nurse_handoff_both_ways(sms_stack, twilio_api, sms_nurse):  # noqa: F81
     assert "handed you back" in twilio_api.wait_for(phone, count + 1)[count]
 
 
-def test_message_text_never_reaches_the_logs(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+def test_message_text_never_reaches_the_logs(sms_stack, twilio_api):
     phone = sms_stack.new_phone()
     marker = f"zebra{uuid.uuid4().hex[:8]}"
     sms_stack.text(phone, f"what is recurrence {marker}")
@@ -266,7 +259,7 @@ def test_message_text_never_reaches_the_logs(sms_stack, twilio_api):  # noqa: F8
         assert marker not in (sms_stack.data_dir / log).read_text(errors="replace")
 
 
-def test_phone_numbers_are_never_in_logs_or_stores_in_clear(sms_stack, twilio_api):  # noqa: F811 (fixtures)
+def test_phone_numbers_are_never_in_logs_or_stores_in_clear(sms_stack, twilio_api):
     """Runs last: every number the tests above used, in any of their forms, is absent everywhere."""
     phone = sms_stack.new_phone()
     sms_stack.text(phone, "what is recurrence")
@@ -286,6 +279,6 @@ def test_phone_numbers_are_never_in_logs_or_stores_in_clear(sms_stack, twilio_ap
     assert channels == {"twilio"}
 
 
-def test_the_webhook_rejects_get_and_health_answers(sms_stack):  # noqa: F811 (fixtures)
+def test_the_webhook_rejects_get_and_health_answers(sms_stack):
     assert requests.get(f"{sms_stack.url}/webhooks/twilio/", timeout=10).json() == {"status": "ok"}
     assert requests.get(sms_stack.webhook, timeout=10).status_code == 405

@@ -14,11 +14,11 @@ from typing import Any
 
 from bot.channels.webchat.messages import NURSE_CSS_CLASS
 from bot.config import PROJECT_ROOT
-from bot.handoff.models import URGENT
+from bot.handoff.models import Priority
 from tests.bot.console.conftest import ConsoleServer
-from tests.integration.conftest import LONDON
 from tests.integration.console_fixtures import sign_in_as
-from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
+from tests.integration.stack import LONDON
+from tests.integration.widget_fixtures import (
     ANSWER,
     LIVE,
     NURSE_PASSWORD,
@@ -26,12 +26,8 @@ from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     NurseSide,
     WidgetPage,
     WidgetStack,
-    chromium,
     greeted,
-    nurse_side,
     responses,
-    widget_console,
-    widget_stack,
 )
 from tests.support.waiting import wait_until
 
@@ -61,10 +57,10 @@ def to_the_end(person: WidgetPage) -> None:
 
 
 def test_a_message_left_out_of_hours_is_answered_next_morning_and_seen_on_return(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    widget_console: ConsoleServer,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    widget_console: ConsoleServer,
+    nurse_side: NurseSide,
     tmp_path,
 ):
     from playwright.sync_api import expect
@@ -129,7 +125,7 @@ def test_a_message_left_out_of_hours_is_answered_next_morning_and_seen_on_return
         expect(entry).to_contain_text(MESSAGE)
         expect(entry).to_contain_text("Web chat")
         expect(entry.locator(".badge.urgent")).to_have_text("Urgent")  # the safety reply interrupted it
-        assert left.priority == URGENT
+        assert left.priority == Priority.URGENT
         entry.focus()
         console.keyboard.press("Enter")
         expect(console.locator("#conversation-title")).to_be_focused()

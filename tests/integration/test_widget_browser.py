@@ -9,8 +9,8 @@ from bot.channels.webchat.messages import NURSE_CSS_CLASS
 from bot.channels.webchat.pages import SAFETY_NOTICE
 from bot.config import PROJECT_ROOT
 from tests.integration.axe import assert_accessible, axe_violations, check_accessibility
-from tests.integration.conftest import MONDAY_10AM
-from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
+from tests.integration.stack import MONDAY_10AM
+from tests.integration.widget_fixtures import (
     ANSWER,
     LIVE,
     VIEWPORT,
@@ -18,12 +18,9 @@ from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     Website,
     WidgetPage,
     WidgetStack,
-    chromium,
     greeted,
-    nurse_side,
     responses,
-    websites,
-    widget_stack,
+    widget_person,
 )
 from tests.support.waiting import wait_until
 
@@ -31,12 +28,10 @@ from tests.support.waiting import wait_until
 README_SCREENSHOT = PROJECT_ROOT / "docs" / "widget.png"
 
 
-def test_a_question_is_answered_and_a_reload_keeps_the_conversation(chromium, widget_stack: WidgetStack):  # noqa: F811
+def test_a_question_is_answered_and_a_reload_keeps_the_conversation(chromium, widget_stack: WidgetStack):
     from playwright.sync_api import expect
 
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    try:
+    with widget_person(chromium, widget_stack) as person:
         person.open()
         expect(person.page.locator("#safety-notice")).to_have_text(SAFETY_NOTICE)
         expect(person.page.locator("#safety-notice")).to_be_visible()
@@ -62,22 +57,18 @@ def test_a_question_is_answered_and_a_reload_keeps_the_conversation(chromium, wi
         assert "and what about the treatment for that?" in said
         assert person.outside_requests() == []  # the widget, its fonts and the socket all come from our server
         assert person.errors == []
-    finally:
-        context.close()
 
 
 def test_a_nurse_reply_appears_live_and_marked_as_the_nurses(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    nurse_side: NurseSide,
 ):
     from playwright.sync_api import expect
 
     widget_stack.set_clock(MONDAY_10AM)
     nurses = nurse_side.service
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    try:
+    with widget_person(chromium, widget_stack) as person:
         person.open()
         person.say("what are the symptoms of secondary breast cancer")
         expect(responses(person, "last reviewed")).to_have_count(1, timeout=ANSWER)
@@ -125,14 +116,12 @@ def test_a_nurse_reply_appears_live_and_marked_as_the_nurses(
         expect(responses(person, "last reviewed")).to_have_count(2, timeout=ANSWER)  # the assistant answers again
         assert nurses.pending_for(person.conversation_id()) == []
         assert person.outside_requests() == [] and person.errors == []
-    finally:
-        context.close()
 
 
 def test_a_forged_session_id_gets_a_new_empty_conversation(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    nurse_side: NurseSide,
 ):
     from playwright.sync_api import expect
 
@@ -199,12 +188,10 @@ def test_a_forged_session_id_gets_a_new_empty_conversation(
         victim_context.close()
 
 
-def test_clarification_buttons_render_and_work(chromium, widget_stack: WidgetStack):  # noqa: F811
+def test_clarification_buttons_render_and_work(chromium, widget_stack: WidgetStack):
     from playwright.sync_api import expect
 
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    try:
+    with widget_person(chromium, widget_stack) as person:
         person.open()
         expect(responses(person, "not a diagnosis")).to_have_count(1, timeout=ANSWER)
         # The fallback intent itself: what a retrained classifier makes of one made-up phrase varies,
@@ -220,22 +207,18 @@ def test_clarification_buttons_render_and_work(chromium, widget_stack: WidgetSta
         expect(person.messages.locator(".rw-client").last).to_have_text(titles[0])
         expect(responses(person, "last reviewed")).to_have_count(1, timeout=ANSWER)
         assert person.errors == []
-    finally:
-        context.close()
 
 
 def test_the_widget_works_on_the_listed_website_only(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    websites: tuple[Website, Website],  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    websites: tuple[Website, Website],
 ):
     """Embedded in the charity's own site (another origin), with `--cors "*"` as `make run` starts Rasa."""
     from playwright.sync_api import expect
 
     listed, unlisted = websites
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    try:
+    with widget_person(chromium, widget_stack) as person:
         person.page.goto(listed.url)
         launcher = person.page.get_by_role("button", name="Open the chat")  # named by accessible.js, as embedded
         launcher.click()
@@ -245,7 +228,7 @@ def test_the_widget_works_on_the_listed_website_only(
         assert axe_violations(person.page) == []  # the embedding site gets the accessibility layer too
 
         tried: list[str] = []
-        other = context.new_page()
+        other = person.context.new_page()
         other.on("request", lambda request: tried.append(request.url) if "/socket.io/" in request.url else None)
         other.goto(unlisted.url)
         wait_until(lambda: tried, "the widget on the unlisted website tries to connect")
@@ -253,24 +236,20 @@ def test_the_widget_works_on_the_listed_website_only(
         wait_until(lambda: refusal in (widget_stack.data_dir / "rasa.log").read_text(), "the socket refuses it")
         expect(other.locator(".rw-launcher")).to_have_count(0)  # not connected: the widget stays hidden
         assert person.errors == []
-    finally:
-        context.close()
 
 
 def test_the_widget_has_no_accessibility_violations_in_any_state(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    nurse_side: NurseSide,
 ):
     """axe-core, WCAG 2.1 A and AA: closed, the greeting, an answer with buttons, and a chat with a nurse."""
     from playwright.sync_api import expect
 
     widget_stack.set_clock(MONDAY_10AM)
     nurses = nurse_side.service
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    found: dict[str, str] = {}
-    try:
+    with widget_person(chromium, widget_stack) as person:
+        found: dict[str, str] = {}
         person.page.goto(widget_stack.demo_url)
         expect(person.page.locator(".rw-launcher")).to_be_visible()  # connected, closed
         expect(person.page.locator(".rw-conversation-container")).to_have_count(0)
@@ -295,19 +274,15 @@ def test_the_widget_has_no_accessibility_violations_in_any_state(
         check_accessibility(person.page, "a chat with a nurse", found)
         nurses.close(handoff.id, nurse_side.nurse_id, "Information and support given")
         assert person.errors == []
-    finally:
-        context.close()
     assert_accessible(found)
 
 
-def test_the_quick_replies_work_from_the_keyboard_alone(chromium, widget_stack: WidgetStack):  # noqa: F811
+def test_the_quick_replies_work_from_the_keyboard_alone(chromium, widget_stack: WidgetStack):
     from playwright.sync_api import expect
 
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    keyboard = person.page.keyboard
-    box = person.page.get_by_role("textbox", name="Your message")
-    try:
+    with widget_person(chromium, widget_stack) as person:
+        keyboard = person.page.keyboard
+        box = person.page.get_by_role("textbox", name="Your message")
         person.open()
         greeted(person)
         for turn, key in enumerate(("Enter", "Space"), start=1):
@@ -332,16 +307,13 @@ def test_the_quick_replies_work_from_the_keyboard_alone(chromium, widget_stack: 
             expect(responses(person, "last reviewed")).to_have_count(turn, timeout=ANSWER)  # and its answer
             expect(box).to_be_focused()  # the chips are gone: the focus is back in the text box, not lost
         assert person.errors == []
-    finally:
-        context.close()
 
 
-def test_a_long_answer_opens_at_its_start(chromium, widget_stack: WidgetStack):  # noqa: F811
+def test_a_long_answer_opens_at_its_start(chromium, widget_stack: WidgetStack):
     from playwright.sync_api import expect
 
-    context = chromium.new_context(viewport={"width": 1280, "height": 600})  # messages: 300 px high
-    person = WidgetPage(context, widget_stack)
-    try:
+    short = {"width": 1280, "height": 600}  # messages: 300 px high
+    with widget_person(chromium, widget_stack, viewport=short) as person:
         person.open()
         greeted(person)
         person.say("what are the symptoms of secondary breast cancer")
@@ -360,5 +332,3 @@ def test_a_long_answer_opens_at_its_start(chromium, widget_stack: WidgetStack): 
         assert where["height"] > where["visible"], where  # a long reply: it cannot be seen whole
         assert 0 <= where["top"] < where["visible"] / 2, where  # its start is in view, near the top
         assert person.errors == []
-    finally:
-        context.close()

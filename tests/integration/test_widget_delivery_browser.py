@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from bot.channels.webchat.messages import NURSE_CSS_CLASS
 from bot.channels.webchat.output import SEEN
-from tests.integration.conftest import MONDAY_10AM
+from tests.integration.stack import MONDAY_10AM
 from tests.integration.test_widget_browser import wait_until
-from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
+from tests.integration.widget_fixtures import (
     ANSWER,
     LIVE,
-    VIEWPORT,
     NurseSide,
     WidgetPage,
     WidgetStack,
-    chromium,
-    nurse_side,
     responses,
-    widget_stack,
+    widget_person,
 )
 
 
@@ -25,12 +22,10 @@ def shown_twice(person: WidgetPage) -> list[str]:
     return [text for i, text in enumerate(said) if text in said[:i]]
 
 
-def test_a_reload_straight_after_an_answer_shows_it_once(chromium, widget_stack: WidgetStack):  # noqa: F811
+def test_a_reload_straight_after_an_answer_shows_it_once(chromium, widget_stack: WidgetStack):
     from playwright.sync_api import expect
 
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    try:
+    with widget_person(chromium, widget_stack) as person:
         person.open()
         person.say("what are the symptoms of secondary breast cancer")
         expect(responses(person, "bones")).to_have_count(1, timeout=ANSWER)
@@ -45,22 +40,18 @@ def test_a_reload_straight_after_an_answer_shows_it_once(chromium, widget_stack:
         expect(responses(person, "bones")).to_have_count(1)
         assert shown_twice(person) == []
         assert person.errors == []
-    finally:
-        context.close()
 
 
 def test_a_nurse_reply_written_while_the_tab_was_closed_arrives_on_return_once(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    nurse_side: NurseSide,
 ):
     from playwright.sync_api import expect
 
     widget_stack.set_clock(MONDAY_10AM)
     nurses = nurse_side.service
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    try:
+    with widget_person(chromium, widget_stack) as person:
         person.open()
         person.say("can I talk to a nurse please")
         expect(responses(person, "in the queue")).to_have_count(1, timeout=ANSWER)
@@ -75,7 +66,7 @@ def test_a_nurse_reply_written_while_the_tab_was_closed_arrives_on_return_once(
         nurses.reply(handoff.id, nurse_side.nurse_id, reply)
         assert reply in [m.text for m in nurses.pending_for(conversation)]  # nobody connected: kept
 
-        back = WidgetPage(context, widget_stack)
+        back = WidgetPage(person.context, widget_stack)
         back.page.goto(widget_stack.demo_url)
         expect(back.page.locator(".rw-conversation-container")).to_be_visible()
         expect(back.messages.locator(f".rw-response.{NURSE_CSS_CLASS}")).to_have_text(
@@ -88,5 +79,3 @@ def test_a_nurse_reply_written_while_the_tab_was_closed_arrives_on_return_once(
         assert shown_twice(back) == []
         nurses.close(handoff.id, nurse_side.nurse_id, "Information and support given")
         assert back.errors == []
-    finally:
-        context.close()

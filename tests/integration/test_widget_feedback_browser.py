@@ -7,18 +7,8 @@ from sqlalchemy import select
 from bot.db import make_engine, make_session_factory
 from bot.feedback.models import Feedback
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.conftest import MONDAY_10AM
-from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
-    ANSWER,
-    LIVE,
-    VIEWPORT,
-    NurseSide,
-    WidgetPage,
-    WidgetStack,
-    chromium,
-    nurse_side,
-    widget_stack,
-)
+from tests.integration.stack import MONDAY_10AM
+from tests.integration.widget_fixtures import ANSWER, LIVE, NurseSide, WidgetStack, widget_person
 
 
 def stored(stack: WidgetStack, conversation_id: str) -> list[tuple]:
@@ -34,17 +24,15 @@ def stored(stack: WidgetStack, conversation_id: str) -> list[tuple]:
 
 
 def test_was_this_helpful_works_from_the_keyboard_is_accessible_and_adds_no_turn(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
 ):
     from playwright.sync_api import expect
 
     widget_stack.set_clock(MONDAY_10AM)
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    page, keyboard = person.page, person.page.keyboard
-    found: dict[str, str] = {}
-    try:
+    with widget_person(chromium, widget_stack) as person:
+        page, keyboard = person.page, person.page.keyboard
+        found: dict[str, str] = {}
         person.open()
         person.say("what are the symptoms of secondary breast cancer")
         answer = person.messages.locator(".rw-response.helpline-answer--symptoms-secondary")
@@ -91,24 +79,20 @@ def test_was_this_helpful_works_from_the_keyboard_is_accessible_and_adds_no_turn
             (entry[len("helpline-answer--") :], 1),
         ]
         assert person.errors == []
-    finally:
-        context.close()
     assert_accessible(found)
 
 
 def test_a_rating_is_asked_when_the_nurse_ends_the_chat(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    nurse_side: NurseSide,
 ):
     from playwright.sync_api import expect
 
     widget_stack.set_clock(MONDAY_10AM)
     nurses = nurse_side.service
-    context = chromium.new_context(viewport=VIEWPORT)
-    person = WidgetPage(context, widget_stack)
-    found: dict[str, str] = {}
-    try:
+    with widget_person(chromium, widget_stack) as person:
+        found: dict[str, str] = {}
         person.open()
         person.say("can I talk to a nurse please")
         expect(person.messages.locator(".rw-response").filter(has_text="in the queue")).to_have_count(1, timeout=ANSWER)
@@ -126,6 +110,4 @@ def test_a_rating_is_asked_when_the_nurse_ends_the_chat(
         expect(rating.get_by_role("status")).to_have_text("Thank you for your feedback.")
         assert stored(widget_stack, person.conversation_id()) == [("csat", None, 4, None)]
         assert person.errors == []
-    finally:
-        context.close()
     assert_accessible(found)

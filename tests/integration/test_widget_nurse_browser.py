@@ -7,9 +7,9 @@ from bot.handoff.typing import Typing
 from bot.wording import Wording
 from tests.bot.console.conftest import ConsoleServer
 from tests.integration.axe import assert_accessible, check_accessibility
-from tests.integration.conftest import MONDAY_10AM
 from tests.integration.console_fixtures import sign_in_as
-from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
+from tests.integration.stack import MONDAY_10AM
+from tests.integration.widget_fixtures import (
     ANSWER,
     LIVE,
     NURSE_PASSWORD,
@@ -17,12 +17,8 @@ from tests.integration.widget_fixtures import (  # noqa: F401 (fixtures)
     NurseSide,
     WidgetPage,
     WidgetStack,
-    chromium,
     greeted,
-    nurse_side,
     responses,
-    widget_console,
-    widget_stack,
 )
 
 NURSE = "Beth Jones"
@@ -30,10 +26,10 @@ SUBTITLE = "Information, not a diagnosis"
 
 
 def test_the_help_bar_the_nurses_name_and_typing_both_ways(
-    chromium,  # noqa: F811
-    widget_stack: WidgetStack,  # noqa: F811
-    widget_console: ConsoleServer,  # noqa: F811
-    nurse_side: NurseSide,  # noqa: F811
+    chromium,
+    widget_stack: WidgetStack,
+    widget_console: ConsoleServer,
+    nurse_side: NurseSide,
 ):
     from playwright.sync_api import expect
 

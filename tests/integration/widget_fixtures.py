@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import subprocess
 import sys
@@ -22,9 +23,11 @@ from bot.db import make_engine, make_session_factory
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
+from ops.ports import free_port
 from tests.bot.console.conftest import ConsoleServer
-from tests.integration.conftest import MODEL, MONDAY_10AM, Stack, free_port
-from tests.integration.console_fixtures import chromium, console_for, unavailable  # noqa: F401 (chromium is a shared fixture)
+from tests.integration.console_fixtures import console_for
+from tests.integration.stack import MODEL, MONDAY_10AM, Stack
+from tests.unavailable import unavailable
 
 VIEWPORT = {"width": 1280, "height": 860}
 ANSWER = 30_000  # ms: the first answers load the model's lazy parts
@@ -237,6 +240,16 @@ class WidgetPage:
 
     def outside_requests(self) -> list[str]:
         return [url for url in self.requests if not url.startswith((self.stack.url, "data:", "blob:"))]
+
+
+@contextlib.contextmanager
+def widget_person(chromium: Any, stack: WidgetStack, viewport: Optional[dict] = None) -> Iterator[WidgetPage]:
+    """A person with a browser of their own on the stack (no page loaded yet), closed however the test ends."""
+    context = chromium.new_context(viewport=viewport or VIEWPORT)
+    try:
+        yield WidgetPage(context, stack)
+    finally:
+        context.close()
 
 
 def responses(person: WidgetPage, text: str) -> Any:

@@ -17,7 +17,7 @@ import pytest
 from bot.clock import FileClock
 from ops.datastores import missing_binaries
 from ops.scaled import MODEL, Ports, ScaleStack
-from tests.integration.conftest import MONDAY_10AM
+from tests.integration.stack import MONDAY_10AM
 from tests.unavailable import unavailable
 
 

@@ -14,7 +14,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from bot.channels.common import SMS_CHANNEL, default_handoff_service
+from bot.channels.common import Channel, default_handoff_service
 from bot.channels.sms.config import SmsConfig
 from bot.channels.sms.processor import SmsGate, SmsProcessor
 from bot.channels.sms.sender import SmsSender, Transmit, TwilioTransmitter
@@ -67,7 +67,7 @@ class TwilioSmsInput(InputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return SMS_CHANNEL
+        return Channel.SMS.value
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> TwilioSmsInput:
@@ -157,7 +157,7 @@ class TwilioSmsInput(InputChannel):
         missing = missing_responses(self.wording())
         if missing:
             logger.error("domain.yml lacks responses the SMS channel needs: %s", ", ".join(missing))
-        self._pusher = OutboxPusher(self._service_provider, SMS_CHANNEL, self.sender(), interval=self._push_interval)
+        self._pusher = OutboxPusher(self._service_provider, Channel.SMS, self.sender(), interval=self._push_interval)
         self._pusher.start()
         self._background.append(asyncio.get_running_loop().create_task(self.worker.run_sweeps()))
 

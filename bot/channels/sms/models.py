@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Text, false
+from sqlalchemy import Boolean, Column, Index, Integer, String, Text, false
 
-from bot.models import Base
+from bot.models import Base, UtcDateTime
 
 
 class SmsConversation(Base):
@@ -15,7 +15,7 @@ class SmsConversation(Base):
     conversation_id = Column(String(255), primary_key=True)
     phone_encrypted = Column(Text, nullable=False)
     opted_out = Column(Boolean, nullable=False, default=False)
-    opted_out_at = Column(DateTime(timezone=True), nullable=True)
+    opted_out_at = Column(UtcDateTime, nullable=True)
     # The outbox id of the STOP confirmation: the one message sent after STOP.
     stop_notice_id = Column(Integer, nullable=True)
     # Outbox ids up to here were queued before the latest START; they never hold newer messages back.
@@ -29,8 +29,8 @@ class SmsConversation(Base):
     safety_replied = Column(Boolean, nullable=False, default=False, server_default=false())
     # The nurse chat a reply of 1 to 5 rates: set when its close notice asks, cleared by the next text.
     csat_handoff_id = Column(Integer, nullable=True)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    updated_at = Column(DateTime(timezone=True), nullable=False)  # the last text or change: retention reads it
+    created_at = Column(UtcDateTime, nullable=False)
+    updated_at = Column(UtcDateTime, nullable=False)  # the last text or change: retention reads it
 
 
 class SmsInbound(Base):
@@ -46,6 +46,6 @@ class SmsInbound(Base):
     message_sid = Column(String(64), nullable=False, unique=True)  # a replayed or retried webhook is ignored
     conversation_id = Column(String(255), nullable=False)
     body_encrypted = Column(Text, nullable=True)
-    received_at = Column(DateTime(timezone=True), nullable=False)
-    processed_at = Column(DateTime(timezone=True), nullable=True)
+    received_at = Column(UtcDateTime, nullable=False)
+    processed_at = Column(UtcDateTime, nullable=True)
     attempts = Column(Integer, nullable=False, default=0)

@@ -8,11 +8,12 @@ from typing import Any, Dict, List, Optional
 
 from rasa.core.channels.channel import OutputChannel
 
-from bot.channels.common import SMS_CHANNEL
+from bot.channels.common import Channel
 from bot.channels.sms.keywords import options_prompt
 from bot.channels.sms.state import SmsStore
 from bot.channels.sms.text import split
 from bot.handoff.service import HandoffService
+from bot.models import Author
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class SmsOutput(OutputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return SMS_CHANNEL
+        return Channel.SMS.value
 
     def __init__(
         self, conversation_id: str, service: HandoffService, store: SmsStore, feedback_ask: Optional[str] = None
@@ -40,10 +41,10 @@ class SmsOutput(OutputChannel):
         self._held: List[str] = []  # the disclaimer, until this turn's first reply is known
         self._safety_recorded = False  # this turn's safety reply is recorded once
 
-    async def queue(self, text: str, author: str = "bot") -> None:
+    async def queue(self, text: str, author: str = Author.BOT) -> None:
         """One outbox message per SMS of at most three segments, so a retry never resends a sent part."""
         for part in split(text):
-            await asyncio.to_thread(self._service.send_later, self.conversation_id, SMS_CHANNEL, author, part)
+            await asyncio.to_thread(self._service.send_later, self.conversation_id, Channel.SMS, author, part)
 
     async def release_held(self) -> None:
         """Sends the held disclaimer; called after a turn's first reply and at the end of the turn."""

@@ -8,7 +8,7 @@ from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot.channels.common import SMS_CHANNEL
+from bot.channels.common import Channel
 from bot.channels.gate import HandoffGate
 from bot.channels.sms.keywords import (
     HELP_WORDS,
@@ -29,6 +29,7 @@ from bot.channels.sms.text import numbered_parts
 from bot.feedback.store import FeedbackStore
 from bot.handoff.service import HandoffService
 from bot.limits import TOO_LONG_RESPONSE, too_long
+from bot.models import Author
 from bot.wording import Wording
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class SmsProcessor:
 
     async def _notice(self, conversation_id: str, text: str) -> int:
         service = self._service_provider()
-        return await asyncio.to_thread(service.send_later, conversation_id, SMS_CHANNEL, "system", text)
+        return await asyncio.to_thread(service.send_later, conversation_id, Channel.SMS, Author.SYSTEM, text)
 
     async def _in_live_handoff(self, conversation_id: str) -> bool:
         service = self._service_provider()
@@ -94,7 +95,7 @@ class SmsProcessor:
             return
         ask = None if state.feedback_asked else self._text(FEEDBACK_ASK)
         output = SmsOutput(conversation_id, self._service_provider(), self._store, ask)
-        message = UserMessage(text, output, conversation_id, input_channel=SMS_CHANNEL)
+        message = UserMessage(text, output, conversation_id, input_channel=Channel.SMS.value)
         word = keyword(text)
 
         if word in OPT_OUT_WORDS and not (word == "cancel" and await self._in_live_handoff(conversation_id)):
@@ -157,7 +158,7 @@ class SmsProcessor:
         else:
             payload = REQUEST_NURSE if keyword(text) in NURSE_WORDS else option_payload(text, state.options)
             if payload is not None:
-                message = UserMessage(payload, output, message.sender_id, input_channel=SMS_CHANNEL)
+                message = UserMessage(payload, output, message.sender_id, input_channel=Channel.SMS.value)
             await on_new_message(message)
         await output.release_held()
         await asyncio.to_thread(self._store.set_options, state.conversation_id, output.options)
@@ -167,14 +168,14 @@ class SmsProcessor:
         assert state.feedback_content_id is not None
         store = self._feedback_provider()
         conversation_id = state.conversation_id
-        await asyncio.to_thread(store.record_helpful, conversation_id, SMS_CHANNEL, state.feedback_content_id, helped)
+        await asyncio.to_thread(store.record_helpful, conversation_id, Channel.SMS, state.feedback_content_id, helped)
         await asyncio.to_thread(self._store.feedback_answered, conversation_id)
         await output.queue(self._text(FEEDBACK_THANKS))
 
     async def _rate_chat(self, output: SmsOutput, conversation_id: str, handoff_id: int, rating: int) -> None:
         """1 to 5, answering the close notice's question: stored against the chat and confirmed, not a turn for Rasa."""
         store = self._feedback_provider()
-        await asyncio.to_thread(store.record_csat, conversation_id, SMS_CHANNEL, rating, handoff_id)
+        await asyncio.to_thread(store.record_csat, conversation_id, Channel.SMS, rating, handoff_id)
         await output.queue(self._text(FEEDBACK_THANKS))
 
     async def _more(self, output: SmsOutput, state: SmsState) -> None:
@@ -194,7 +195,7 @@ class SmsProcessor:
         except KeyError:
             text = wording.text("utter_default")
         service = self._service_provider()
-        await asyncio.to_thread(service.send_later, conversation_id, SMS_CHANNEL, "system", text)
+        await asyncio.to_thread(service.send_later, conversation_id, Channel.SMS, Author.SYSTEM, text)
 
 
 def _helpline_phone() -> str:

@@ -9,13 +9,14 @@ from typing import Any, Callable
 
 from twilio.base.exceptions import TwilioRestException
 
-from bot.channels.common import SMS_CHANNEL
+from bot.channels.common import Channel
 from bot.channels.sms.config import SmsConfig
 from bot.channels.sms.state import SmsState, SmsStore
 from bot.channels.sms.text import split
 from bot.feedback.factory import get_feedback_store
 from bot.feedback.store import FeedbackStore
 from bot.handoff.service import HandoffService
+from bot.models import Author
 from bot.outbox.store import Outgoing
 from bot.wording import Wording
 
@@ -87,7 +88,7 @@ class SmsSender:
         self._sent: OrderedDict[int, None] = OrderedDict()  # sent but maybe not yet marked delivered
 
     def format(self, message: Outgoing) -> str:
-        if message.author == "nurse" and message.sender_name:
+        if message.author == Author.NURSE and message.sender_name:
             wording = self._wording_provider()
             return wording.text("utter_message_from_nurse", nurse=message.sender_name, text=message.text)
         return message.text
@@ -98,7 +99,7 @@ class SmsSender:
         A retry of the same notice asks the same, so its parts stay the same.
         """
         wording = self._wording_provider()
-        if message.author != "system" or state.safety_replied or text != wording.text(CLOSED_NOTICE, SMS_CHANNEL):
+        if message.author != Author.SYSTEM or state.safety_replied or text != wording.text(CLOSED_NOTICE, Channel.SMS):
             return text
         feedback = self._feedback_provider()
         chat = await asyncio.to_thread(feedback.closed_chat, message.conversation_id, routine_only=True)
@@ -115,7 +116,7 @@ class SmsSender:
         return any(
             other.id < message.id and other.id not in self._sent and (other.id > state.order_floor) == newer_segment
             for other in pending
-            if other.channel == SMS_CHANNEL
+            if other.channel == Channel.SMS
         )
 
     async def __call__(self, message: Outgoing) -> bool:

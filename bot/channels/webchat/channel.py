@@ -12,7 +12,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels.common import WEBCHAT_CHANNEL, ConversationLocks, default_handoff_service
+from bot.channels.common import Channel, ConversationLocks, default_handoff_service
 from bot.channels.gate import HandoffGate
 from bot.channels.rate_limit import TOO_MANY_RESPONSE, RateLimiter
 from bot.channels.webchat.config import WebchatConfig, make_client_manager
@@ -46,7 +46,7 @@ class SecureSocketIOInput(InputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return WEBCHAT_CHANNEL
+        return Channel.WEBCHAT.value
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
@@ -308,7 +308,7 @@ class SecureSocketIOInput(InputChannel):
             if config.demo_page and self._pages.widget_bundle() is None:
                 logger.warning("web chat: %s is missing: run scripts/install-widget.sh", config.widget_dir)
             self._pusher = OutboxPusher(
-                self._service_provider, WEBCHAT_CHANNEL, self.push, interval=self._push_interval
+                self._service_provider, Channel.WEBCHAT, self.push, interval=self._push_interval
             )
             self._pusher.start()
             self.live.start()

@@ -18,7 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.common import WEBCHAT_CHANNEL
+from bot.channels.common import Channel
 from bot.channels.webchat.tokens import ConversationTokens
 from bot.feedback.models import CSAT_RATINGS
 from bot.feedback.store import FeedbackStore
@@ -102,14 +102,14 @@ class FeedbackEndpoint:
             handoff_id = await asyncio.to_thread(store.closed_chat, conversation_id)
             if handoff_id is None:
                 return response.json({"error": "no nurse chat has ended in this conversation"}, status=404)
-            await asyncio.to_thread(store.record_csat, conversation_id, WEBCHAT_CHANNEL, verdict["rating"], handoff_id)
+            await asyncio.to_thread(store.record_csat, conversation_id, Channel.WEBCHAT, verdict["rating"], handoff_id)
             return response.empty(status=204)
         if not await asyncio.to_thread(store.entry_exists, verdict["content_id"]):
             return response.json({"error": "no such content entry"}, status=404)
         await asyncio.to_thread(
             store.record_helpful,
             conversation_id,
-            WEBCHAT_CHANNEL,
+            Channel.WEBCHAT,
             verdict["content_id"],
             verdict["helpful"],
             verdict["comment"],

@@ -6,6 +6,7 @@ import re
 from typing import Any, Dict, Optional, Sequence
 
 from bot.channels.webchat.feedback import CLOSED_NOTICE, CSAT_CSS_CLASS
+from bot.models import Author
 from bot.wording import Wording
 
 NURSE_CSS_CLASS = "helpline-nurse"
@@ -35,13 +36,13 @@ def outbox_message(
     A notice's buttons (e.g. "Leave the queue") become the widget's quick replies. The notice that a nurse
     ended the chat is marked, so the widget asks for a rating under it.
     """
-    if author == "nurse":
+    if author == Author.NURSE:
         marked = wording.text(
             "utter_message_from_nurse", nurse=markdown_literal(sender_name or "Nurse"), text=markdown_literal(text)
         )
         return {"text": marked, "metadata": {"customCss": {"style": "class", "css": NURSE_CSS_CLASS}}}
     message: Dict[str, Any] = {"text": markdown_literal(text)}
-    if author == "system":
+    if author == Author.SYSTEM:
         css = NOTICE_CSS_CLASS
         if text == wording.text(CLOSED_NOTICE):
             css = f"{css} {CSAT_CSS_CLASS}"  # the widget asks for a rating under it

@@ -12,7 +12,7 @@ from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.channels.socketio import SocketIOOutput
 from socketio import AsyncServer
 
-from bot.channels.common import WEBCHAT_CHANNEL
+from bot.channels.common import Channel
 from bot.channels.webchat.feedback import answer_css
 
 MESSAGE_ID = "helpline_id"  # in each bot message's metadata; static/accessible/delivery.js reads it
@@ -99,7 +99,7 @@ class WebchatOutput(SocketIOOutput):
 
     @classmethod
     def name(cls) -> str:
-        return WEBCHAT_CHANNEL
+        return Channel.WEBCHAT.value
 
     def __init__(self, sio: AsyncServer, bot_message_evt: str, namespace: str, sent: RecentlySent):
         super().__init__(sio, bot_message_evt)
@@ -127,4 +127,4 @@ class Notices(CollectingOutputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return WEBCHAT_CHANNEL
+        return Channel.WEBCHAT.value

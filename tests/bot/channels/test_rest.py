@@ -78,7 +78,7 @@ async def serve(channel: HelplineRestInput, rasa: FakeRasa) -> AsyncIterator[Tup
 
 
 @pytest.fixture
-def channel(service) -> HelplineRestInput:
+def rest_channel(service) -> HelplineRestInput:
     return HelplineRestInput(gate=HandoffGate(lambda: service), wording=Wording.from_domain())
 
 
@@ -122,11 +122,11 @@ BAD_BODIES = [
 
 
 @pytest.mark.parametrize("raw, error", BAD_BODIES, ids=[b[1] for b in BAD_BODIES])
-def test_a_bad_body_gets_400_with_a_clear_error_and_reaches_nothing(channel, raw, error):
+def test_a_bad_body_gets_400_with_a_clear_error_and_reaches_nothing(rest_channel, raw, error):
     rasa = FakeRasa()
 
     async def scenario() -> None:
-        async with serve(channel, rasa) as (url, _):
+        async with serve(rest_channel, rasa) as (url, _):
             status, body = await post(url, raw=raw)
             streamed_status, streamed = await post(url, raw=raw, stream="true")
         assert (status, streamed_status) == (400, 400)
@@ -136,11 +136,11 @@ def test_a_bad_body_gets_400_with_a_clear_error_and_reaches_nothing(channel, raw
     run(scenario)
 
 
-def test_a_message_over_the_bound_gets_413_and_the_reply_from_the_domain(channel):
+def test_a_message_over_the_bound_gets_413_and_the_reply_from_the_domain(rest_channel):
     rasa = FakeRasa()
 
     async def scenario() -> None:
-        async with serve(channel, rasa) as (url, _):
+        async with serve(rest_channel, rasa) as (url, _):
             status, body = await post(url, {"sender": "a", "message": "x" * (MAX_MESSAGE_CHARS + 1)})
             ok_status, ok_body = await post(url, {"sender": "a", "message": "y" * MAX_MESSAGE_CHARS})
         assert status == 413
@@ -151,9 +151,9 @@ def test_a_message_over_the_bound_gets_413_and_the_reply_from_the_domain(channel
     run(scenario)
 
 
-def test_the_server_refuses_a_huge_body_before_reading_it(channel):
+def test_the_server_refuses_a_huge_body_before_reading_it(rest_channel):
     async def scenario() -> None:
-        async with serve(channel, FakeRasa()) as (url, app):
+        async with serve(rest_channel, FakeRasa()) as (url, app):
             assert app.config.REQUEST_MAX_SIZE == SERVER_BODY_MAX_BYTES
             status, _ = await post(url, raw=json.dumps({"sender": "a", "message": "x" * 2_000_000}).encode())
         assert status == 413
@@ -161,22 +161,22 @@ def test_the_server_refuses_a_huge_body_before_reading_it(channel):
     run(scenario)
 
 
-def test_a_client_cannot_choose_the_input_channel(channel):
+def test_a_client_cannot_choose_the_input_channel(rest_channel):
     rasa = FakeRasa()
 
     async def scenario() -> None:
-        async with serve(channel, rasa) as (url, _):
+        async with serve(rest_channel, rasa) as (url, _):
             status, _ = await post(url, {"sender": "a", "message": "hi", "input_channel": "twilio"})
         assert status == 200 and [m.input_channel for m in rasa.seen] == ["rest"]
 
     run(scenario)
 
 
-def test_a_stream_always_ends_even_when_handling_fails(channel):
+def test_a_stream_always_ends_even_when_handling_fails(rest_channel):
     rasa = FakeRasa()
 
     async def scenario() -> None:
-        async with serve(channel, rasa) as (url, _):
+        async with serve(rest_channel, rasa) as (url, _):
             failing = post(url, {"sender": "a", "message": "fail please"}, stream="true")
             status, _ = await asyncio.wait_for(failing, 10)
             ok_status, ok_body = await asyncio.wait_for(post(url, {"sender": "a", "message": "hi"}, stream="true"), 10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import socket
 import subprocess
 import sys
@@ -127,6 +128,48 @@ def sign_in(url: str, account: Account) -> requests.Session:
 
 def conversation() -> str:
     return f"test-{uuid.uuid4().hex}"
+
+
+# The routes an OpenAPI-driven test calls; the admin ones answer 403 to a nurse.
+METHODS = {"get", "post", "put", "patch", "delete"}
+ADMIN_ROUTES = [
+    ("get", "/api/nurses"),
+    ("post", "/api/nurses"),
+    ("post", "/api/nurses/1/deactivate"),
+    ("post", "/api/nurses/1/activate"),
+    ("post", "/api/nurses/1/password"),
+    ("get", "/api/stats"),
+    ("get", "/api/content"),
+    ("post", "/api/pause"),
+    ("post", "/api/pause/resume"),
+]
+
+
+def spec_operations(spec: dict) -> list[tuple[str, str, dict]]:
+    """(method, path, operation) of each operation the OpenAPI document describes."""
+    return [
+        (method, path, operation)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+    ]
+
+
+def concrete(path: str) -> str:
+    """A documented path with each parameter filled in, to call it."""
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+def waiting(service: HandoffService, **kwargs) -> int:
+    """Someone in the queue, asked for a nurse; returns the handoff's id."""
+    placed = service.request(
+        conversation(),
+        channel=kwargs.pop("channel", "rest"),
+        reason=kwargs.pop("reason", "asked for a nurse"),
+        transcript=kwargs.pop("transcript", [("person", "hi"), ("bot", "hello")]),
+        **kwargs,
+    )
+    return placed.handoff.id
 
 
 @dataclass

@@ -23,6 +23,7 @@ from bot.console.meta import (
 )
 from bot.handoff import models
 from bot.limits import MAX_OUTCOME_CHARS
+from bot.models import Author
 from tests.bot.console.conftest import conversation, sign_in
 
 # credentials.yml's class paths for every channel the server can run (README: the SMS line is enabled per deployment).
@@ -74,11 +75,11 @@ def _scripts() -> dict[str, str]:
 
 
 def test_each_table_has_words_for_every_stored_name():
-    assert set(STATE_NAMES) == set(models.STATES)
-    assert set(AUTHOR_NAMES) == set(models.AUTHORS)
-    assert set(PRIORITY_NAMES) == set(models.PRIORITIES)
-    assert set(ROLE_NAMES) == set(models.ROLES)
-    assert set(AVAILABILITY_NAMES) == set(models.AVAILABILITY)
+    assert set(STATE_NAMES) == set(models.State)
+    assert set(AUTHOR_NAMES) == set(Author)
+    assert set(PRIORITY_NAMES) == set(models.Priority)
+    assert set(ROLE_NAMES) == set(models.Role)
+    assert set(AVAILABILITY_NAMES) == set(models.Availability)
     assert next(iter(ROLE_NAMES)) == "nurse"  # the page offers the first role first; the API's default role
     assert all(
         words.strip()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.handoff.claims import Forbidden
 from bot.handoff.journey import journey_for
 from bot.handoff.left_messages import LeftMessages, message_text
-from bot.handoff.models import NORMAL, URGENT, Nurse
+from bot.handoff.models import Nurse, Priority
 from bot.handoff.service import Conflict
 from bot.handoff.sweeper import HandoffSweeper, close_queue
 from bot.handoff.timing import JourneyTimes
@@ -70,21 +70,21 @@ def test_a_message_interrupted_by_safety_advice_arrives_urgent_and_is_listed_fir
     ordinary = LeftMessages(service).leave("c1", "rest", context=[], written=[("person", "please call")]).handoff
     clock.now = SUNDAY_NIGHT + dt.timedelta(minutes=5)
     written = [("person", "my legs feel weak"), ("bot", "Call 999 now.")]
-    urgent = LeftMessages(service).leave("c2", "rest", context=[], written=written, priority=URGENT).handoff
-    assert (ordinary.priority, urgent.priority) == (NORMAL, URGENT)
+    urgent = LeftMessages(service).leave("c2", "rest", context=[], written=written, priority=Priority.URGENT).handoff
+    assert (ordinary.priority, urgent.priority) == (Priority.NORMAL, Priority.URGENT)
     assert [m.id for m in service.left_messages()] == [urgent.id, ordinary.id]  # urgent first, although newer
     kinds = [(e.handoff_id, e.kind, e.detail.get("priority")) for e in service.events_since(0)]
-    assert (urgent.id, "message_left", URGENT) in kinds  # the console's feed says so
+    assert (urgent.id, "message_left", Priority.URGENT) in kinds  # the console's feed says so
 
 
 def test_an_urgent_line_added_to_a_message_makes_it_urgent_and_a_normal_one_never_lowers_it(service):
     first = LeftMessages(service).leave("c1", "rest", context=[], written=[("person", "please call")]).handoff
     again = LeftMessages(service).leave(
-        "c1", "rest", context=[], written=[("person", "I can't breathe")], priority=URGENT
+        "c1", "rest", context=[], written=[("person", "I can't breathe")], priority=Priority.URGENT
     )
-    assert again.handoff.id == first.id and again.handoff.priority == URGENT
+    assert again.handoff.id == first.id and again.handoff.priority == Priority.URGENT
     later = LeftMessages(service).leave("c1", "rest", context=[], written=[("person", "thanks")])
-    assert later.handoff.priority == URGENT
+    assert later.handoff.priority == Priority.URGENT
 
 
 def test_asking_for_a_nurse_turns_a_waiting_message_into_a_live_chat(service):

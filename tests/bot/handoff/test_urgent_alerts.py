@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot.handoff.availability import Availability
+from bot.handoff.availability import NurseAvailability
 from bot.handoff.journey import journey_for
 from bot.handoff.models import HandoffEvent, Nurse
 from bot.handoff.service import HandoffError
@@ -62,7 +62,7 @@ def test_the_sweep_alerts_again_with_the_configured_time(service, clock, hours, 
 
 
 def test_a_nurse_is_available_or_away_and_each_change_is_audited(service, nurses, session_factory):
-    availability = Availability(service)
+    availability = NurseAvailability(service)
     assert availability.set(nurses[0].id, "away") == "away"
     assert availability.set(nurses[0].id, "away") == "away"  # no change: no event
     with session_factory() as session:
