@@ -80,7 +80,8 @@ FLOORS = {
     "first": (INDEPENDENT, ANSWERS, 0.92, 0.93, 0.96),
     "second": (SECOND_INTENTS, SECOND_ANSWERS, 0.94, 0.94, 0.93),
     "third": (THIRD_INTENTS, THIRD_ANSWERS, 0.92, 0.92, 0.96),
-    "fourth": (FOURTH_INTENTS, FOURTH_ANSWERS, 0.90, 0.91, 0.96),
+    "fourth": (FOURTH_INTENTS, FOURTH_ANSWERS, 0.92, 0.93, 0.95),
+    "fifth": (FIFTH_INTENTS, FIFTH_ANSWERS, 0.92, 0.93, 0.94),
 }
 
 
