@@ -208,7 +208,7 @@ class QuestionReader:
             # The same question for the new qualifier: the other qualifier of the answer it follows stays.
             return Question(
                 topic=topic,
-                recurrence_type=stated_type or (remembered_type if not body_site else None),
+                recurrence_type=stated_type or (remembered_type if not site else None),
                 treatment=treatment or (previous_treatment if topic == previous_topic else None),
                 body_site=site,
                 text=f"{previous_question or ''} {text}".strip(),
@@ -245,7 +245,7 @@ class QuestionReader:
         )
         return Question(
             topic=topic,
-            recurrence_type=stated_type or (remembered_type if not body_site else None),
+            recurrence_type=stated_type or (remembered_type if not site else None),
             treatment=treatment,
             body_site=site,
             text=text,

@@ -211,3 +211,17 @@ def test_a_question_naming_its_own_type_or_site_is_not_about_the_site_named_earl
     text = "and in the bones?"
     sited = message(text, "ask_symptoms", span(text, "bones", "body_site", "bone"))
     assert _read_after(content_service, sited, "chest_wall").body_site == "bone"
+
+
+def test_the_site_named_earlier_outweighs_the_type_remembered_from_an_answer(content_service):
+    """The same journeys: "…back in her chest wall", "is that local or has it spread" (answered: local), then
+    "how is it treated" kept the remembered local type, which ruled out the chest wall's entry."""
+    asked = message("how is it treated", "ask_treatment")
+    question = READER.read(
+        asked,
+        remembered_type="local",
+        remembered_site="chest_wall",
+        site_topics=content_service.topics_about_site("chest_wall"),
+    )
+    assert question.recurrence_type is None
+    assert content_service.answer_question(question).entry.id == "treatment-chest-wall"
