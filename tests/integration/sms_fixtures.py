@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tarfile
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +34,7 @@ from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
 from tests.integration.stack import MODEL, MONDAY_10AM, Stack
+from tests.support.waiting import wait_until
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "test-auth-token-" + "x" * 16
@@ -86,22 +86,21 @@ class TwilioStandIn:
 
     def wait_for(self, phone: str, count: int, timeout: float = 30) -> list[str]:
         """The bodies sent to `phone`, once there are at least `count` of them."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            bodies = self.to(phone)
-            if len(bodies) >= count:
-                return bodies
-            time.sleep(0.1)
-        raise AssertionError(f"expected {count} SMS, got {self.to(phone)}")
+        return self.wait_until(phone, lambda bodies: len(bodies) >= count, timeout, f"{count} SMS")
 
-    def wait_until(self, phone: str, done: Callable[[list[str]], bool], timeout: float = 30) -> list[str]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+    def wait_until(
+        self, phone: str, done: Callable[[list[str]], bool], timeout: float = 30, what: str = "the SMS to match"
+    ) -> list[str]:
+        """The bodies sent to `phone`, once `done` holds for them; a time-out names what did arrive."""
+
+        def matched() -> Optional[tuple[list[str]]]:
             bodies = self.to(phone)
-            if done(bodies):
-                return bodies
-            time.sleep(0.1)
-        raise AssertionError(f"SMS never matched: {self.to(phone)}")
+            return (bodies,) if done(bodies) else None  # in a tuple: no texts at all can be a match too
+
+        try:
+            return wait_until(matched, what, timeout)[0]
+        except AssertionError as error:
+            raise AssertionError(f"{error}; got {self.to(phone)}") from None
 
     def _record(self, handler: BaseHTTPRequestHandler) -> tuple[int, dict]:
         expected = "Basic " + base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()

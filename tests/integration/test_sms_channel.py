@@ -17,6 +17,7 @@ from bot.config import PROJECT_ROOT
 from bot.hours import OpeningHours
 from bot.wording import Wording
 from tests.integration.sms_fixtures import AUTH_TOKEN, HELPLINE_NUMBER, PUBLIC_URL
+from tests.support.waiting import wait_until
 
 HOURS = OpeningHours.from_file(PROJECT_ROOT / "config" / "helpline.yml")  # as the servers read it
 
@@ -38,14 +39,22 @@ def assert_fits_sms(bodies: list[str]) -> None:
         assert body and is_gsm7(body) and segment_count(body) <= 3, body
 
 
-def assert_nothing_more(sms_stack, twilio_api, phone: str, count: int) -> None:
-    """Nothing was sent after the first `count` texts: a STOP's reply comes next, and alone.
+def everything_sent(sms_stack, twilio_api, phone: str) -> list[str]:
+    """Every text the earlier messages caused, known complete without waiting to see: those before STOP's reply.
 
     One number's texts are handled in order and its replies sent in order, so STOP's reply
-    (the channel's own, no NLU) follows anything the earlier texts caused: no waiting to see.
+    (the channel's own, no NLU) follows anything the earlier texts caused.
     """
+    stopped = normalise(Wording.from_domain().text("utter_sms_stopped"))
     sms_stack.text(phone, "STOP")
-    assert twilio_api.wait_for(phone, count + 1)[count:] == [normalise(Wording.from_domain().text("utter_sms_stopped"))]
+    bodies = twilio_api.wait_until(phone, lambda b: stopped in b, what="the reply to STOP")
+    assert bodies[-1] == stopped and bodies.count(stopped) == 1, bodies
+    return bodies[:-1]
+
+
+def assert_nothing_more(sms_stack, twilio_api, phone: str, count: int) -> None:
+    """Nothing was sent after the first `count` texts: a STOP's reply comes next, and alone."""
+    assert len(everything_sent(sms_stack, twilio_api, phone)) == count
 
 
 def test_webhook_answers_at_once_with_empty_twiml(sms_stack, twilio_api):
@@ -196,9 +205,8 @@ def test_awkward_texts_get_a_sensible_sms_never_an_error(sms_stack, twilio_api, 
     if not body:  # nothing for Rasa: the channel asks for a question itself
         assert twilio_api.wait_for(phone, 1) == [Wording.from_domain().text("utter_how_can_i_help")]
         return
-    bodies = twilio_api.wait_for(phone, 2)  # the notice, then the reply
-    time.sleep(1)
-    bodies = twilio_api.to(phone)
+    twilio_api.wait_for(phone, 2)  # the notice, then the reply
+    bodies = everything_sent(sms_stack, twilio_api, phone)
     assert_fits_sms(bodies)
     wording = Wording.from_domain()
     sensible = [wording.text(name) for name in SENSIBLE_REPLIES]
@@ -237,18 +245,15 @@ def test_nurse_handoff_both_ways(sms_stack, twilio_api, sms_nurse):
         "Nurse Amy (nurse): Hello, I'm Amy - how can I help?",
     ]
     count += 2
-    sms_stack.text(phone, "I have a question about my follow-up appointment")
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        transcript = handoffs.detail(handoff.id)[1]
-        if transcript[-1].text == "I have a question about my follow-up appointment":
-            break
-        time.sleep(0.2)
+    question = "I have a question about my follow-up appointment"
+    sms_stack.text(phone, question)
+    wait_until(lambda: handoffs.detail(handoff.id)[1][-1].text == question, "the text in the nurse's transcript")
+    transcript = handoffs.detail(handoff.id)[1]
     assert transcript[-1].author == "person"
-    assert transcript[-1].text == "I have a question about my follow-up appointment"
+    assert transcript[-1].text == question
     # The nurse has it and the bot stays quiet: the message never reached the NLU, and the next
     # text the person gets is the nurse handing them back.
-    assert "I have a question about my follow-up appointment" not in _tracker_texts(sms_stack, conversation)
+    assert question not in _tracker_texts(sms_stack, conversation)
     handoffs.hand_back(handoff.id, nurse.id)
     assert "handed you back" in twilio_api.wait_for(phone, count + 1)[count]
 

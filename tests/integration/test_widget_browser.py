@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 
 from bot.channels.webchat.messages import NURSE_CSS_CLASS
 from bot.channels.webchat.pages import SAFETY_NOTICE
@@ -138,15 +137,16 @@ def test_a_forged_session_id_gets_a_new_empty_conversation(
         expect(responses(victim, "in the queue")).to_have_count(1, timeout=ANSWER)
         victim_id, victim_token = victim.conversation_id(), victim.token()
         victim.page.close()  # the victim goes away; the nurse's reply waits for them
-        time.sleep(1)  # the server notices the closed socket (a reply sent in that instant is re-sent on return)
+        wait_until(lambda: nurses.open_handoff(victim_id).away_since is not None, "the server saw the tab close")
 
         handoff = nurses.open_handoff(victim_id)
         assert handoff is not None
         nurses.claim(handoff.id, nurse_side.nurse_id)
         private = "This reply is for the first person only."
         nurses.reply(handoff.id, nurse_side.nurse_id, private)
-        time.sleep(1)
-        assert private in [m.text for m in nurses.pending_for(victim_id)]  # nobody connected: kept
+        # Nobody is connected, so it waits (the pusher sends only to a socket that is there); that it
+        # is still waiting once the attacker has been and gone is checked below.
+        assert private in [m.text for m in nurses.pending_for(victim_id)]
 
         # The attacker's widget presents the victim's conversation id, as if it were theirs.
         attacker = WidgetPage(attacker_context, widget_stack)
@@ -156,13 +156,19 @@ def test_a_forged_session_id_gets_a_new_empty_conversation(
         attacker.forge_session(victim_id)
         expect(attacker.page.locator(".rw-conversation-container")).to_be_visible()
         wait_until(lambda: attacker.token() != victim_id, "the server answers the forged id with a new token")
+        answers_before = attacker.messages.locator(".rw-response").count()
         attacker.say("hello, attacker here")
         expect(attacker.messages.locator(".rw-client")).to_have_count(1)
         wait_until(
             lambda: "hello, attacker here" in widget_stack.tracker_texts(attacker.conversation_id()),
             "the attacker's message reaches their own conversation",
         )
-        time.sleep(1)
+        # The answer to it comes on the same socket after anything the forged session was handed: once
+        # it is shown, all of that is shown too.
+        wait_until(
+            lambda: attacker.messages.locator(".rw-response").count() > answers_before,
+            "the answer to the attacker's message",
+        )
 
         assert any("session_request" in sent and victim_id in sent for sent in attacker.sent)  # it did present it
         assert attacker.conversation_id() not in (victim_id, own) and attacker.token() != victim_token

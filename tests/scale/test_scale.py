@@ -22,6 +22,7 @@ import requests
 
 from bot.wording import Wording
 from ops.scaled import BIN, PROJECT_ROOT, REPLICAS, TRACKER_DB, ScaleStack
+from tests.support.waiting import wait_until, wait_until_async
 
 QUESTIONS = [
     "what is recurrence",
@@ -257,23 +258,21 @@ def test_widget_on_one_replica_gets_each_nurse_reply_once_though_both_replicas_p
             for number in (1, 2, 3):
                 reply = await asyncio.to_thread(amy.post, f"/handoffs/{handoff}/reply", {"text": f"Reply {number}"})
                 assert reply.status_code == 201
-            deadline = time.monotonic() + 15
-            while sum("Reply 3" in text for text in received) == 0 and time.monotonic() < deadline:
-                await asyncio.sleep(0.2)
+            await wait_until_async(
+                lambda: any("Reply 3" in text for text in received), "the third reply", timeout=15, interval=0.2
+            )
             await asyncio.sleep(2)  # time for a second replica's pusher to send anything twice
             await asyncio.to_thread(amy.post, f"/handoffs/{handoff}/close", {"outcome": "test"})
         finally:
             await client.disconnect()
 
     async def wait_for_handoff(nurse: Nurse) -> int:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            queue = (await asyncio.to_thread(requests.get, f"{nurse.url}/api/queue", headers=nurse.headers)).json()
-            mine = [item["id"] for item in queue["queue"] if item["channel"] == "socketio"]
-            if mine:
-                return mine[-1]
-            await asyncio.sleep(0.2)
-        raise AssertionError("the widget's handoff never reached the queue")
+        def widget_handoffs() -> List[int]:
+            queue = requests.get(f"{nurse.url}/api/queue", headers=nurse.headers, timeout=30).json()
+            return [item["id"] for item in queue["queue"] if item["channel"] == "socketio"]
+
+        mine = await wait_until_async(widget_handoffs, "the widget's handoff in the queue", timeout=30, interval=0.2)
+        return mine[-1]
 
     asyncio.run(person())
     nurse_lines = [text for text in received if "(nurse):" in text]
@@ -335,13 +334,11 @@ def test_database_outage_asks_people_to_try_again_then_service_resumes_without_a
         scale.start_postgres()
     assert during and all(texts(answer) == [TRY_AGAIN] for answer in during)
 
-    deadline = time.monotonic() + 10
-    while True:
+    def resumed() -> Optional[List[Dict[str, Any]]]:
         answer = say(scale.url, sender, "what is a local recurrence")
-        if texts(answer) != [TRY_AGAIN] or time.monotonic() > deadline:
-            break
-        time.sleep(1)
-    assert answer and texts(answer) != [TRY_AGAIN], "service did not resume after PostgreSQL came back"
+        return answer if answer and texts(answer) != [TRY_AGAIN] else None
+
+    wait_until(resumed, "the service to resume after PostgreSQL came back", timeout=10, interval=1)
     assert {name: p.pid for name, p in scale.processes.items() if name.startswith("rasa")} == rasa_pids
     assert all(p.poll() is None for p in scale.processes.values())
     assert user_texts(stored_events(scale, sender)) == [*earlier, "what is a local recurrence"]

@@ -17,9 +17,10 @@ from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, Lo
 from rasa.core.utils import AvailableEndpoints
 
 from bot.config import PROJECT_ROOT
-from bot.rasa_runtime.locks import HelplineInMemoryLockStore, HelplineRedisLockStore, holding_turn
+from bot.rasa_runtime.locks import ArrivalTicket, HelplineInMemoryLockStore, HelplineRedisLockStore, holding_turn
 from ops.datastores import missing_binaries, redis_server_args, wait_for_redis
 from ops.ports import free_port
+from tests.support.waiting import wait_until_async
 from tests.unavailable import unavailable
 
 
@@ -47,9 +48,15 @@ def new_store(redis_port):
     return lambda: HelplineRedisLockStore(host="127.0.0.1", port=redis_port, db=0, key_prefix=prefix)
 
 
+def tickets_in_redis(store: HelplineRedisLockStore) -> int:
+    """How many tickets the conversation's lock holds: a message has queued once its ticket is stored."""
+    lock = store.get_lock("person")
+    return 0 if lock is None else len(lock.tickets)
+
+
 def test_many_clients_never_hold_one_conversation_at_once_and_every_turn_gets_its_go(new_store):
     clients, turns = 6, 20
-    inside, most, done, errors = [0], [0], [0], []
+    inside, most, done, errors, most_started = [0], [0], [0], [], [0]
     guard = threading.Lock()
 
     def client() -> None:
@@ -62,8 +69,11 @@ def test_many_clients_never_hold_one_conversation_at_once_and_every_turn_gets_it
                         with guard:
                             inside[0] += 1
                             most[0] = max(most[0], inside[0])
-                        await asyncio.sleep(0.001)
+                        # A round trip to Redis inside the turn (the other clients try to get in meanwhile).
+                        lock = store.get_lock("person")
+                        started = sum(isinstance(t, ArrivalTicket) and t.started for t in lock.tickets) if lock else 0
                         with guard:
+                            most_started[0] = max(most_started[0], started)
                             inside[0] -= 1
                             done[0] += 1
                 except LockError as error:
@@ -79,6 +89,7 @@ def test_many_clients_never_hold_one_conversation_at_once_and_every_turn_gets_it
     assert not any(thread.is_alive() for thread in threads), "a client is still waiting for its ticket"
     assert errors == []
     assert most[0] == 1
+    assert most_started[0] == 1, "Redis never shows two turns under way"
     assert done[0] == clients * turns
     assert new_store().get_lock("person") is None, "the last turn deletes the lock"
 
@@ -87,16 +98,20 @@ def test_turns_are_served_in_the_order_their_tickets_were_taken_whichever_client
     replicas = [new_store(), new_store()]
     order: List[int] = []
 
-    async def message(index: int) -> None:
-        async with holding_turn(replicas[index % 2], "person"):
-            order.append(index)
-            await asyncio.sleep(0.05 if index == 0 else 0.001)
-
     async def burst() -> None:
+        everyone_queued = asyncio.Event()
+
+        async def message(index: int) -> None:
+            async with holding_turn(replicas[index % 2], "person"):
+                order.append(index)
+                if index == 0:
+                    await everyone_queued.wait()
+
         tasks = []
         for index in range(5):
             tasks.append(asyncio.create_task(message(index)))
-            await asyncio.sleep(0.005)  # the ticket is taken as the task starts
+            await wait_until_async(lambda taken=index + 1: tickets_in_redis(replicas[0]) == taken, "the ticket")
+        everyone_queued.set()
         await asyncio.wait_for(asyncio.gather(*tasks), 30)
 
     asyncio.run(burst())
@@ -133,7 +148,9 @@ def test_a_task_started_in_a_turn_that_outlives_it_queues_like_anyone_else(new_s
         async def other() -> None:
             async with holding_turn(other_replica, "person"):
                 other_has_it.set()
-                await asyncio.sleep(0.2)
+                await wait_until_async(
+                    lambda: tickets_in_redis(store) == 2 or "late task" in events, "the late task to queue or go in"
+                )
                 events.append("other replica done")
 
         async with holding_turn(store, "person"):
@@ -225,18 +242,24 @@ def test_a_message_that_reached_the_lock_late_still_goes_before_later_arrivals(n
     replica_a, replica_b = new_store(), new_store()
     order: List[str] = []
 
-    async def message(store: HelplineRedisLockStore, name: str, arrived: float, hold: float) -> None:
-        async with holding_turn(store, "person", arrived):
-            order.append(name)
-            await asyncio.sleep(hold)
-
     async def burst() -> None:
         t = time.time()
-        first = asyncio.create_task(message(replica_a, "first", t, 0.2))
-        await asyncio.sleep(0.01)
-        third = asyncio.create_task(message(replica_b, "third", t + 0.04, 0))
-        await asyncio.sleep(0.05)  # the second message's replica was busy: it registers after the third
-        second = asyncio.create_task(message(replica_a, "second", t + 0.02, 0))
+        everyone_queued = asyncio.Event()
+
+        async def message(store: HelplineRedisLockStore, name: str, arrived: float) -> None:
+            async with holding_turn(store, "person", arrived):
+                order.append(name)
+                if name == "first":
+                    await everyone_queued.wait()
+
+        first = asyncio.create_task(message(replica_a, "first", t))
+        await wait_until_async(lambda: order == ["first"], "the first message's turn")
+        third = asyncio.create_task(message(replica_b, "third", t + 2))
+        await wait_until_async(lambda: tickets_in_redis(replica_a) == 2, "the third message's ticket")
+        # The second message's replica was busy: it registers after the third.
+        second = asyncio.create_task(message(replica_a, "second", t + 1))
+        await wait_until_async(lambda: tickets_in_redis(replica_a) == 3, "the second message's ticket")
+        everyone_queued.set()
         await asyncio.wait_for(asyncio.gather(first, second, third), 30)
 
     asyncio.run(burst())
@@ -249,11 +272,12 @@ def test_a_turn_under_way_is_never_overtaken_by_an_earlier_stamp(new_store):
 
     async def scenario() -> None:
         now = time.time()
-        release = asyncio.Event()
+        running_started, release = asyncio.Event(), asyncio.Event()
 
         async def running() -> None:
             async with holding_turn(store, "person", now):
                 entered.append("running")
+                running_started.set()
                 await release.wait()
                 entered.append("running done")
 
@@ -262,9 +286,12 @@ def test_a_turn_under_way_is_never_overtaken_by_an_earlier_stamp(new_store):
                 entered.append("earlier stamp")
 
         task = asyncio.create_task(running())
-        await asyncio.sleep(0.05)
+        await running_started.wait()
         late = asyncio.create_task(earlier())
-        await asyncio.sleep(0.2)
+        # Queued, and refused the turn: a ticket that could start does so in the same step it is stored.
+        await wait_until_async(
+            lambda: tickets_in_redis(store) == 2 or "earlier stamp" in entered, "the earlier-stamped message's ticket"
+        )
         release.set()
         await asyncio.wait_for(asyncio.gather(task, late), 10)
 
