@@ -12,7 +12,7 @@ for a message that is about none of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ class RankingParams:
     # or an open question with no yes-or-no clause ("it's in her liver, what happens now").
     # 0.15 left "Yes. Don't go it alone…" answering "i just feel so alone" (a blind journey).
     polar_penalty: float = 0.3
+    # A place in the body named ("how would i know if it had spread to my bones"): a topic's overview, which
+    # is about no place, counts less than an entry about that place. Blind answer sets, BENCHMARKS.md.
+    overview_site_penalty: float = 0.15
 
 
 PARAMS = RankingParams()
@@ -90,6 +93,8 @@ def _adjusted(
             score -= params.unstated_penalty
     if query.body_site and query.body_site in entry.body_sites:  # "spread to my liver": the entry about organs
         score += params.stated_bonus
+    elif query.body_site and entry.overview:
+        score -= params.overview_site_penalty
     if query.not_yes_no and entry.polar:
         score -= params.polar_penalty
     return score, weighted
@@ -121,6 +126,8 @@ def choose(
         overview = overview_for(entries, query)
         if overview is not None and overview.id != query.excluded:
             return overview, 1.0
+    if query.body_site and not any(query.body_site in entry.body_sites for entry in entries):
+        query = replace(query, body_site=None)  # no entry is about that place: the overview is not outranked
     best, best_score, best_weighted = None, float("-inf"), 0.0
     similarities = list(similarities)
     preferred = list(preferences) if preferences is not None else [0.0] * len(similarities)

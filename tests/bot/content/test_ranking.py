@@ -69,6 +69,15 @@ def test_a_named_body_site_prefers_the_entry_about_it():
     assert choose(ENTRIES, same, dataclasses.replace(query, body_site="brain"))[0] is GENERAL  # not its site
 
 
+def test_a_named_body_site_outranks_a_closer_overview():
+    """A blind set: "how would i know if it had spread to my bones" matched the overview's "…if it had spread"."""
+    query = Query("symptoms", None, None, "how would i know if it had spread to my bones", body_site="bone")
+    closer_overview = [0.86, 0.61]
+    assert choose(ENTRIES, closer_overview, query, preferences=[0.6, 0.4])[0] is ORGANS
+    without_site = dataclasses.replace(query, body_site=None)
+    assert choose(ENTRIES, closer_overview, without_site, preferences=[0.6, 0.4])[0] is GENERAL
+
+
 def test_the_preference_ranks_but_only_the_similarity_decides_whether_anything_is_close():
     query = Query("symptoms", None, None, "words")
     params = dataclasses.replace(PARAMS, preference_weight=0.5)
