@@ -26,6 +26,7 @@ from bot.db import make_engine, make_session_factory
 from bot.handoff.nurses import NurseAccounts
 from bot.handoff.service import HandoffService
 from bot.wording import Wording
+from tests.support.waiting import wait_until
 
 PASSWORD = "a-long-test-password"
 
@@ -87,18 +88,21 @@ def start_console(data_dir: Path, timeout: float = 60) -> ConsoleServer:
     )
     url = f"http://127.0.0.1:{port}"
     server = ConsoleServer(url, data_dir, f"sqlite:///{data_dir / 'helpline.db'}", process, log)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def answering() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"the console exited early:\n{log.read_text()[-4000:]}")
         try:
-            if requests.get(f"{url}/api/openapi.json", timeout=2).status_code == 200:
-                return server
+            return requests.get(f"{url}/api/openapi.json", timeout=2).status_code == 200
         except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    server.stop()
-    raise TimeoutError(f"the console did not answer within {timeout}s:\n{log.read_text()[-4000:]}")
+            return False
+
+    try:
+        wait_until(answering, "the console to answer", timeout=timeout, interval=0.2)
+    except AssertionError:
+        server.stop()
+        raise TimeoutError(f"the console did not answer within {timeout}s:\n{log.read_text()[-4000:]}") from None
+    return server
 
 
 @dataclass

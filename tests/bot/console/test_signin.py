@@ -91,19 +91,24 @@ def test_only_a_few_password_checks_run_at_once():
     throttle = SignInThrottle()
     running, most = 0, 0
 
-    async def check() -> None:
+    async def check(release: asyncio.Event) -> None:
         nonlocal running, most
         async with throttle.checking():
             running += 1
             most = max(most, running)
-            await asyncio.sleep(0.01)
+            await release.wait()  # each check holds its place until all twenty have asked for one
             running -= 1
 
     async def many() -> None:
-        await asyncio.gather(*(check() for _ in range(20)))
+        release = asyncio.Event()
+        checks = [asyncio.create_task(check(release)) for _ in range(20)]
+        await asyncio.sleep(0)  # every task runs until it holds a place or waits for one
+        assert running == CHECKS_AT_ONCE
+        release.set()
+        await asyncio.gather(*checks)
 
     asyncio.run(many())
-    assert most == CHECKS_AT_ONCE
+    assert most == CHECKS_AT_ONCE and running == 0
 
 
 # ----- the running console: behind a proxy, the real client address counts -----

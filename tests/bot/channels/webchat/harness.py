@@ -6,10 +6,9 @@ import asyncio
 import base64
 import json
 import socket
-import time
 import uuid
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Callable
+from typing import Any, AsyncIterator, Callable, Optional
 
 import socketio
 from rasa.core.channels.channel import UserMessage
@@ -18,6 +17,7 @@ from sanic import Sanic
 from bot.channels.webchat.channel import SecureSocketIOInput
 from bot.channels.webchat.output import MESSAGE_ID, SEEN
 from bot.channels.webchat.tokens import SECRET_BYTES
+from tests.support.waiting import wait_until_async
 
 KEY = b"k" * SECRET_BYTES
 OTHER_KEY = b"o" * SECRET_BYTES
@@ -96,23 +96,31 @@ class Person:
         )
 
     async def open(self, session_id: Any = None, seen: Any = None) -> str:
-        """Connects; `seen`: the id of the last message stored, as the widget's accessibility layer sends it."""
+        """Connects; `seen`: the id of the last message stored, as the widget's accessibility layer sends it.
+
+        Returns once the server has handled the request (its acknowledgement comes last), so what it sends
+        again or delivers on return has arrived.
+        """
         await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"])
         request = {"session_id": session_id} | ({SEEN: seen} if seen is not None else {})
-        await self.client.emit("session_request", request)
+        await self.client.call("session_request", request, timeout=WAIT)
         return await asyncio.wait_for(self.confirmed.get(), WAIT)
 
     async def say(self, text: str, **extra: Any) -> None:
         await self.client.emit("user_uttered", {"message": text, **extra})
 
+    async def said(self, text: str, **extra: Any) -> None:
+        """Says it and returns once the server has handled it: all it sent before, answer included, has arrived."""
+        await self.client.call("user_uttered", {"message": text, **extra}, timeout=WAIT)
+
     async def wait_for(self, predicate: Callable[[dict], bool]) -> dict:
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            for message in self.received:
-                if predicate(message):
-                    return message
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"not received; got {self.received}")
+        def found() -> Optional[dict]:
+            return next((message for message in list(self.received) if predicate(message)), None)
+
+        try:
+            return await wait_until_async(found, "a message", timeout=WAIT, interval=0.02)
+        except AssertionError:
+            raise AssertionError(f"not received; got {self.received}") from None
 
     async def close(self) -> None:
         """Closes at once: over long-polling a polite disconnect waits for the poll to time out."""
@@ -125,6 +133,26 @@ def texts(person: Person) -> list[str]:
 
 def run(scenario: Callable[[], Any]) -> None:
     asyncio.run(scenario())
+
+
+async def a_pusher_pass(channel: SecureSocketIOInput) -> None:
+    """Returns once a whole pass of the channel's outbox pusher has run after the call: what it pushes is emitted."""
+    pusher = channel._pusher
+    assert pusher is not None, "the server is not running"
+    push_once = pusher.push_once
+    passes: list[int] = []
+
+    async def counted() -> int:
+        try:
+            return await push_once()
+        finally:
+            passes.append(1)
+
+    pusher.push_once = counted  # type: ignore[method-assign]  # a pass under way now called the original
+    try:
+        await wait_until_async(lambda: passes, "a pass of the outbox pusher", timeout=WAIT)
+    finally:
+        del pusher.push_once
 
 
 def handoff_for(service, nurses, conversation_id: str):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.channels.webchat.channel import SecureSocketIOInput
@@ -86,11 +84,11 @@ def test_the_session_id_inside_a_message_is_ignored(channel):
 
             # Even with the victim's real token in the message, it goes to the attacker's own conversation.
             for session_id in (victim_token, victim_id):
-                await attacker.say("injected", session_id=session_id, sender=victim_id)
-            await attacker.wait_for(lambda m: m.get("text") == "echo: injected")
-            await asyncio.sleep(0.3)
+                await attacker.said("injected", session_id=session_id, sender=victim_id)
             assert rasa.seen == [(attacker_id, "injected"), (attacker_id, "injected")]
-            assert texts(victim) == []
+            assert texts(attacker) == ["echo: injected", "echo: injected"]
+            await victim.said("mine")  # answered after anything sent to the victim before
+            assert texts(victim) == ["echo: mine"]
             await attacker.close()
             await victim.close()
 
@@ -104,8 +102,7 @@ def test_a_message_before_session_request_goes_nowhere(channel):
         async with serve(channel, rasa) as url:
             person = Person(url)
             await person.client.connect(url, socketio_path="/socket.io", transports=["polling"])
-            await person.say("hello?", session_id="web-" + "0" * 32)
-            await asyncio.sleep(0.3)
+            await person.said("hello?", session_id="web-" + "0" * 32)  # handled, and anything it sent arrived
             assert rasa.seen == [] and person.received == []
             await person.close()
 

@@ -9,7 +9,7 @@ import pytest
 from bot.channels.webchat.channel import CLEAN_CLOSE_DOUBT, SecureSocketIOInput
 from bot.channels.webchat.config import WebchatConfig
 from bot.channels.webchat.output import RecentlySent
-from tests.bot.channels.webchat.harness import FakeRasa, Person, handoff_for, run, serve, texts
+from tests.bot.channels.webchat.harness import FakeRasa, Person, a_pusher_pass, handoff_for, run, serve, texts
 from tests.support.clock import FakeClock
 from tests.support.waiting import wait_until_async
 
@@ -30,16 +30,12 @@ def test_nurse_replies_are_pushed_live_and_marked_as_the_nurses(channel, service
             assert reply["text"] == "Nurse 1 (nurse): Hello, \\[see\\](javascript:x) me"
             assert reply["metadata"]["customCss"]["css"] == "helpline-nurse"
             await wait_until_async(lambda: service.pending_for(conversation) == [], "emitted, then marked delivered")
+            await a_pusher_pass(channel)  # anything the pusher would send again, it has sent
 
-            await person.say("thank you nurse")  # goes to the nurse, not to Rasa
-            for _ in range(50):
-                _, messages = await asyncio.to_thread(service.detail, handoff.id)
-                if messages[-1].text == "thank you nurse":
-                    break
-                await asyncio.sleep(0.05)
+            await person.said("thank you nurse")  # goes to the nurse, not to Rasa; handled, and all before it arrived
+            _, messages = await asyncio.to_thread(service.detail, handoff.id)
             assert messages[-1].author == "person" and messages[-1].text == "thank you nurse"
             assert rasa.seen == []
-            await asyncio.sleep(0.3)
             assert len([t for t in texts(person) if "Hello" in t]) == 1  # delivered once
             await person.close()
 
@@ -56,15 +52,17 @@ def test_replies_written_while_away_wait_and_arrive_on_return_to_that_conversati
             conversation = channel.tokens().verify(token)
             assert conversation is not None
             await person.close()
+            await wait_until_async(lambda: not channel.participants(conversation), "the server to see them gone")
             handoff = await asyncio.to_thread(handoff_for, service, nurses, conversation)
             await asyncio.to_thread(service.reply, handoff.id, nurses[0].id, "Written while you were away")
-            await asyncio.sleep(0.3)
+            await a_pusher_pass(channel)
             assert len(await asyncio.to_thread(service.pending_for, conversation)) == 2  # nobody there: kept
 
             stranger = Person(url)
             await stranger.open(conversation)  # the raw id: a new conversation
-            await asyncio.sleep(0.3)
-            assert stranger.received == []
+            await a_pusher_pass(channel)
+            await stranger.said("hello")  # answered after anything sent to the stranger before
+            assert texts(stranger) == ["echo: hello"]
             assert len(await asyncio.to_thread(service.pending_for, conversation)) == 2
 
             back = Person(url)
@@ -111,8 +109,7 @@ def test_after_a_silent_death_recent_messages_are_sent_again_on_return(channel, 
             await person.close()
 
             back = Person(url)
-            await back.open(token)
-            await asyncio.sleep(0.3)
+            await back.open(token)  # returns once what is sent again has arrived
             got = [t for t in texts(back) if "999" in t]
             assert got == (["Nurse 1 (nurse): Please call 999 now"] if resent else [])
             await back.close()
@@ -134,8 +131,7 @@ def test_a_tab_reloaded_at_once_gets_again_only_what_came_after_the_last_message
 
             seen = {"the reply": person.ids[-1], "the message before": person.ids[-2], None: None}[stored]
             back = Person(url)
-            await back.open(token, seen)
-            await asyncio.sleep(0.3)
+            await back.open(token, seen)  # returns once what is sent again has arrived
             got = [t for t in texts(back) if "999" in t]
             assert got == (["Nurse 1 (nurse): Please call 999 now"] if resent else [])
             await back.close()
@@ -192,9 +188,10 @@ def test_the_pusher_does_not_deliver_twice_while_the_gate_delivers(channel, serv
             handoff = await asyncio.to_thread(handoff_for, service, nurses, conversation)
             for i in range(5):
                 await asyncio.to_thread(service.reply, handoff.id, nurses[0].id, f"reply {i}")
-                await person.say(f"message {i}")
+                await person.said(f"message {i}")
             await person.wait_for(lambda m: "reply 4" in m.get("text", ""))
-            await asyncio.sleep(0.5)
+            await a_pusher_pass(channel)  # anything the pusher would send again, it has sent
+            await person.said("still there?")  # and it has arrived
             replies = [t for t in texts(person) if "(nurse): reply" in t]
             assert replies == [f"Nurse 1 (nurse): reply {i}" for i in range(5)]
             await person.close()
@@ -224,7 +221,7 @@ def test_a_message_the_gate_delivered_is_not_pushed_again(service, nurses, tmp_p
             await person.wait_for(lambda m: "only once" in m.get("text", ""))
             for message in stale:
                 assert await channel.push(message) is True
-            await asyncio.sleep(0.3)
+            await person.said("thanks")  # handled after the pushes: what they emitted has arrived
             assert len([t for t in texts(person) if "only once" in t]) == 1
             assert len([t for t in texts(person) if "joined" in t]) == 1
             await person.close()
