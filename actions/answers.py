@@ -33,13 +33,14 @@ def review_month(date: Any) -> str:
 def read_question(tracker: Tracker, services: Services) -> Question:
     """The latest message as a question, read against the answer given before it."""
     previous = services.content.entry(tracker.get_slot("last_content_id"))
+    site = tracker.get_slot("body_site")
     return services.questions.read(
         tracker.latest_message,
         previous_topic=previous.topic if previous else None,
         previous_question=previous.question if previous else None,
         remembered_type=tracker.get_slot("recurrence_type"),
-        remembered_site=tracker.get_slot("body_site"),
-        site_topics=services.content.topics_about_site(tracker.get_slot("body_site")),
+        remembered_site=site,
+        site_topics=services.content.topics_about_site(site),
         previous_id=previous.id if previous else None,
         previous_overview=previous.overview if previous else False,
         previous_treatment=previous.treatment if previous else None,

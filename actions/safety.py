@@ -14,7 +14,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services as service_registry
 from actions.handoff import OFFER_SLOT, transcript
-from bot.bootstrap import root
 from bot.channels.common import Channel
 from bot.handoff.models import Priority
 from bot.models import Author
@@ -28,7 +27,6 @@ from bot.safety.disposition import (
     nurse_reason,
     safety_reply,
 )
-from bot.wording import Wording
 
 NURSE_ASKED = "utter_urgent_nurse_asked"
 CRISIS_RESPONSE = "utter_crisis"
@@ -37,11 +35,6 @@ ADVICE_SLOT = "safety_advice"  # set from the SafetyNet's entity; cleared once t
 ADVICE_RESPONSE = {SAFETY_NETTING: "utter_safety_netting", LOW_MOOD: "utter_low_mood_support"}
 # "how long should I leave it" after "if you have symptoms like these now, call NHS 111" gets that line again.
 REPEATED_IF_DELAYING = (*GRADE_RESPONSE.values(), ADVICE_RESPONSE[SAFETY_NETTING])
-
-
-def wording() -> Wording:
-    """The domain's response texts, the composition root's (for the nurse's transcript and reason)."""
-    return root().wording
 
 
 def safety_reply_just_given(
@@ -107,13 +100,13 @@ class ActionUrgentSymptom(Action):
         services = service_registry.get_services()
         if services.accepts_handoffs(services.now()):
             said: List[Tuple[str, str]] = [
-                (Author.BOT, wording().text(advice)),
-                (Author.BOT, wording().text(NURSE_ASKED)),
+                (Author.BOT, services.wording.text(advice)),
+                (Author.BOT, services.wording.text(NURSE_ASKED)),
             ]
             services.handoff.request(
                 tracker.sender_id,
                 tracker.get_latest_input_channel() or Channel.REST,
-                nurse_reason(disposition, wording()),
+                nurse_reason(disposition, services.wording),
                 priority=Priority.URGENT,
                 transcript=transcript(tracker, services) + said,
             )
