@@ -121,11 +121,6 @@ def _entity(entities: Sequence[dict[str, Any]], name: str) -> Optional[str]:
     return values.pop() if len(values) == 1 else None
 
 
-def _with_site(text: str, site: Optional[str]) -> str:
-    """The question with the site's words ("lymph_nodes"), which rank the entries about it."""
-    return f"{text} {site.replace('_', ' ')}" if site else text
-
-
 def is_elliptical(text: str, entities: Sequence[dict[str, Any]], filler: frozenset[str]) -> bool:
     """Only a qualifier and filler words: "and for secondary?", "what about the lymph nodes?"."""
     spans = [(e["start"], e["end"]) for e in entities if e.get("entity") in QUALIFIER_ENTITIES and "start" in e]
@@ -188,13 +183,9 @@ class QuestionReader:
         weights = self._topic_weights(message)
         elliptical = intent == FOLLOW_UP_INTENT or is_elliptical(text, entities, self._filler)
         if elliptical and previous_topic is not None:
-            site = (
-                body_site
-                if stated_type or treatment
-                else self._site(body_site, remembered_site, site_topics, previous_topic)
+            site, text = self._site(
+                text, body_site, remembered_site, site_topics, previous_topic, stated_type or treatment
             )
-            if site != body_site:
-                text = _with_site(text, site)
             if (
                 stated_type is None
                 and body_site is None
@@ -233,11 +224,7 @@ class QuestionReader:
         if topic is None and intent == FOLLOW_UP_INTENT:
             # A type or treatment named out of the blue ("what is targeted therapy?"): its own topic.
             topic = TREATMENT_TOPIC if treatment else TYPES_TOPIC
-        site = (
-            self._site(body_site, remembered_site, site_topics, topic) if not (stated_type or treatment) else body_site
-        )
-        if site != body_site:
-            text = _with_site(text, site)
+        site, text = self._site(text, body_site, remembered_site, site_topics, topic, stated_type or treatment)
         bare_topic = (
             self._question_words is not None
             and not any(e.get("entity") in QUALIFIER_ENTITIES for e in entities)
@@ -256,13 +243,19 @@ class QuestionReader:
 
     @staticmethod
     def _site(
-        body_site: Optional[str], remembered: Optional[str], site_topics: Collection[str], topic: Optional[str]
-    ) -> Optional[str]:
+        text: str,
+        body_site: Optional[str],
+        remembered: Optional[str],
+        site_topics: Collection[str],
+        topic: Optional[str],
+        qualified: Optional[str],
+    ) -> tuple[Optional[str], str]:
         """The site named now, or ("how is it treated" after "back in her chest wall") the one named earlier,
-        when the question's topic has an entry about it: "how do I help him" is not about his lymph nodes."""
-        if body_site is not None or remembered is None or topic not in site_topics:
-            return body_site
-        return remembered
+        with its words added to the text, when the message names no type or treatment (`qualified`) and the
+        question's topic has an entry about it: "how do I help him" is not about his lymph nodes."""
+        if body_site is not None or qualified or remembered is None or topic not in site_topics:
+            return body_site, text
+        return remembered, f"{text} {remembered.replace('_', ' ')}"  # its words rank the entries about it
 
     def _topic_weights(self, message: dict[str, Any]) -> dict[str, float]:
         """Each topic the classifier ranked, weighted by its confidence against the top intent's."""

@@ -84,7 +84,7 @@ _MODIFIERS = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\\s.!?]")
 def emoji_intent(text: str, words: ScopeWords) -> Optional[str]:
     """The intent that a message of known emoji alone says ("👍" thanks, "😢" coping), else None."""
     marks = set(_MODIFIERS.sub("", text))
-    if not marks or _READABLE.search(text):
+    if not marks or not has_no_readable_word(text):
         return None
     for intent, known in words.emoji_intents.items():
         if marks <= known:
